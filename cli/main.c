@@ -1,0 +1,76 @@
+/* nsset(1): dispatch to one verb. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+struct verb {
+	const char *name;
+	cli_verb_fn fn;
+	const char *summary;
+};
+
+static const struct verb verbs[] = {
+	{ "run", cli_run, "run a command in new namespaces" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nsset [--root DIR] [--log FILE] [--log-format text|json] [--debug] VERB [ARGS...]\n\nverbs:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+	fprintf(f, "\n'nsset VERB --help' describes a verb.\n");
+}
+
+static void version(void)
+{
+	char kinds[128];
+	nsset_flags_format(nsset_flags_built(), kinds, sizeof(kinds));
+	printf("nsset version %s\nnamespaces: %s\n", nsset_version(), kinds[0] ? kinds : "none");
+	printf("oci: %s\n", NSSET_BUILD_OCI ? "yes" : "no");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "systemd-cgroup", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	/* '+': stop at the verb, whose options are its own. */
+	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': cli_global.root = optarg; cli_global.oci = true; break;
+		case 'l': cli_global.log = optarg; cli_global.oci = true; break;
+		case 'f': cli_global.log_format = optarg; cli_global.oci = true; break;
+		case 'd': cli_global.debug = true; break;
+		case 's': cli_global.systemd_cgroup = true; cli_global.oci = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'v': version(); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	const char *name = argv[optind];
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(verbs[i].name, name) == 0) {
+			int vargc = argc - optind;
+			char **vargv = argv + optind;
+			optind = 0; /* reset getopt for the verb */
+			return verbs[i].fn(vargc, vargv);
+		}
+	}
+	cli_error(name, NULL, "unknown verb (see 'nsset --help')");
+	return 2;
+}
