@@ -27,5 +27,14 @@ int cli_fail(const char *verb, const char *object, const struct nsset_error *err
 typedef int (*cli_verb_fn)(int argc, char **argv);
 
 int cli_run(int argc, char **argv);
+int cli_bind(int argc, char **argv);
+int cli_enter(int argc, char **argv);
+int cli_ls(int argc, char **argv);
+int cli_release(int argc, char **argv);
+
+/* Named sets (cli/setargs.c): a word naming kinds ("net", "mnt,uts", "all") adds them to
+ * *flags and returns true; a pid is a positive decimal number. */
+bool cli_kinds_word(const char *arg, nsset_flags_t *flags);
+bool cli_parse_pid(const char *arg, pid_t *pid);
 
 #endif

@@ -13,6 +13,10 @@ struct verb {
 
 static const struct verb verbs[] = {
 	{ "run", cli_run, "run a command in new namespaces" },
+	{ "bind", cli_bind, "name the namespaces of a process (a set)" },
+	{ "enter", cli_enter, "run a command in a named set or in a process's namespaces" },
+	{ "ls", cli_ls, "list named sets, or every namespace (--all)" },
+	{ "release", cli_release, "unmount and remove a named set" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,92 @@
+/* Running the command of `enter`: exec it, or (after joining a pid namespace, whose first
+ * member must be a new process) spawn it, wait, forward signals and pass its status on. */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+/* No descriptor but 0, 1, 2 and the preserved ones reaches the command. */
+static int close_others(unsigned preserve_fds, struct nsset_error *err)
+{
+	unsigned first = 3 + preserve_fds;
+	if (close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return nsset_fail_errno(err, errno, "cannot close descriptors");
+	for (unsigned fd = 3; fd < first; fd++) {
+		int flags = fcntl((int)fd, F_GETFD);
+		if (flags >= 0)
+			fcntl((int)fd, F_SETFD, flags & ~FD_CLOEXEC);
+	}
+	return 0;
+}
+
+static int exec_err(struct nsset_error *err, int e, const char *cmd)
+{
+	if (e == ENOENT)
+		return nsset_fail(err, ENOENT, "%s: command not found", cmd);
+	return nsset_fail_errno(err, e, "cannot run %s", cmd);
+}
+
+int nsset_exec(char *const argv[], unsigned preserve_fds, bool fork_first,
+	       struct nsset_error *err)
+{
+	if (!argv || !argv[0])
+		return nsset_fail(err, EINVAL, "no command");
+	int r = close_others(preserve_fds, err);
+	if (r < 0)
+		return r;
+	if (!fork_first) {
+		execvp(argv[0], argv);
+		return exec_err(err, errno, argv[0]);
+	}
+
+	sigset_t fwd, old, dfl;
+	sigemptyset(&fwd);
+	sigemptyset(&dfl);
+	for (size_t i = 0; i < NSSET_ARRAY_SIZE(forwarded); i++) {
+		sigaddset(&fwd, forwarded[i]);
+		sigaddset(&dfl, forwarded[i]);
+	}
+	sigaddset(&fwd, SIGCHLD);
+	sigaddset(&dfl, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &fwd, &old);
+
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &old);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	extern char **environ;
+	pid_t child;
+	int e = posix_spawnp(&child, argv[0], NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	if (e != 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return exec_err(err, e, argv[0]);
+	}
+
+	int status = 0;
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&fwd, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(child, sig);
+			continue;
+		}
+		pid_t w = waitpid(child, &status, WNOHANG);
+		if (w == child)
+			break;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

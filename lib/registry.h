@@ -1,0 +1,61 @@
+/* Internals of the registry of named sets, shared by registry.c, bind.c, enter.c, lsns.c. */
+#ifndef NSSET_REGISTRY_H
+#define NSSET_REGISTRY_H
+
+#include "internal.h"
+
+#include <limits.h>
+
+#define REG_META     "meta"       /* the metadata file of a set */
+#define REG_LOCK     "~lock"      /* the registry's lock file (not a valid set name) */
+#define REG_TMP      "~tmp."      /* a set being made: ~tmp.NAME.XXXXXX */
+#define REG_REL      "~rel."      /* a set being released: ~rel.NAME.XXXXXX */
+#define REG_NETNS    "/run/netns"
+
+/* The metadata of a set, as stored in REGISTRY/NAME/meta (key=value lines). */
+struct reg_meta {
+	nsset_flags_t kinds;
+	uint64_t ids[NSSET_KINDS_MAX];
+	pid_t holder;
+	bool holder_owned;
+	pid_t origin;
+	pid_t keeper;
+	int keeper_fds[NSSET_KINDS_MAX];  /* the keeper's descriptor for each kind */
+	uid_t owner;
+	int64_t created;
+	char netns_link[PATH_MAX];       /* "" none */
+};
+
+/* The registry path (absolute) into buf. */
+int reg_path(const char *override, char *buf, size_t size, struct nsset_error *err);
+/* Open the registry directory (O_DIRECTORY|O_CLOEXEC), making it when create is set. */
+int reg_open(const char *path, bool create, struct nsset_error *err);
+int reg_meta_read(int setfd, struct reg_meta *m, struct nsset_error *err);
+int reg_meta_write(int setfd, const struct reg_meta *m, struct nsset_error *err);
+/* Take apart a set directory entry of the registry (a temporary, or a set being released):
+ * unmount and remove every file, stop the keeper (and the holder when owned and alone),
+ * remove the netns link, remove the directory. */
+int reg_dismantle(const char *regpath, int regfd, const char *entry, struct nsset_error *err);
+/* Remove temporaries left behind by an nsset that was killed (those nobody holds locked). */
+void reg_cleanup_stale(const char *regpath, int regfd);
+/* A temporary directory entry name for NAME with prefix; created (mkdirat) and opened with an
+ * exclusive flock.  Returns the directory fd. */
+int reg_mktemp(int regfd, const char *prefix, const char *name, char *entry, size_t size,
+	       struct nsset_error *err);
+/* NSSET_TEST_KILL_AT=STEP: SIGKILL the caller at that step (tests of atomicity). */
+void reg_test_point(const char *step);
+
+/* The index of a kind in nsset_kinds(). */
+size_t reg_kind_index(const struct nsset_kind *k);
+/* The inode of /proc/PID/ns/KIND (0 when it cannot be read). */
+uint64_t reg_proc_ns_ino(pid_t pid, const char *kind);
+/* The inode of the initial (host) namespace of a kind. */
+uint64_t reg_host_ns_ino(const char *kind);
+/* Whether the living process pid (checked through pidfd) has every namespace in kinds as m. */
+bool reg_pid_has(pid_t pid, nsset_flags_t kinds, const uint64_t ids[]);
+/* The pid (in the caller's pid namespace) of the init of pid's pid namespace; 0 if none. */
+pid_t reg_pidns_init(pid_t pid);
+/* Fill a public description from the metadata. */
+void reg_info_fill(struct nsset_set_info *info, const char *name, const struct reg_meta *m);
+
+#endif
