@@ -40,4 +40,14 @@ int cli_release(int argc, char **argv);
 bool cli_kinds_word(const char *arg, nsset_flags_t *flags);
 bool cli_parse_pid(const char *arg, pid_t *pid);
 
+/* `nsset run --name NAME [--netns-link] [--registry DIR] [kinds] [-- COMMAND]` (cli/run-name.c):
+ * make the set from sp's namespaces, keep it, and run the command (if any) in it. */
+struct cli_run_name {
+	const char *name;
+	const char *registry;
+	bool netns_link;
+};
+int cli_run_named(const struct cli_run_name *named, const struct nsset_spawn *sp, int argc,
+		  char **argv);
+
 #endif

@@ -63,7 +63,8 @@ static bool oci_form(int argc, char **argv)
 	return false;
 }
 
-enum { OPT_MAP_USERS = 256, OPT_MAP_GROUPS, OPT_HOSTNAME, OPT_MOUNT_PROC, OPT_ROOT, OPT_WD };
+enum { OPT_MAP_USERS = 256, OPT_MAP_GROUPS, OPT_HOSTNAME, OPT_MOUNT_PROC, OPT_ROOT, OPT_WD,
+       OPT_NAME, OPT_NETNS_LINK, OPT_REGISTRY /* named sets: cli/run-name.c */ };
 
 #define MAX_OPTS 32
 
@@ -80,6 +81,9 @@ static void build_options(struct option *opts, char *shortopts)
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "wd", required_argument, NULL, OPT_WD },
 		{ "help", no_argument, NULL, 'h' },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "netns-link", no_argument, NULL, OPT_NETNS_LINK },
+		{ "registry", required_argument, NULL, OPT_REGISTRY },
 	};
 	size_t n, o = 0, s = 0;
 	const struct nsset_kind *k = nsset_kinds(&n);
@@ -113,6 +117,7 @@ int cli_run(int argc, char **argv)
 	struct nsset_idmaps users = { 0 }, groups = { 0 };
 	struct nsset_error err = { 0 };
 	struct nsset_child child;
+	struct cli_run_name named = { 0 };
 	int c, status = RUN_FAILED;
 
 	if (oci_form(argc, argv)) {
@@ -147,6 +152,9 @@ int cli_run(int argc, char **argv)
 		case OPT_MOUNT_PROC: sp.mount_proc = true; sp.flags |= NSSET_MNT; break;
 		case OPT_ROOT: sp.root = optarg; break;
 		case OPT_WD: sp.cwd = optarg; break;
+		case OPT_NAME: named.name = optarg; break;
+		case OPT_NETNS_LINK: named.netns_link = true; break;
+		case OPT_REGISTRY: named.registry = optarg; break;
 		case 'h': usage(stdout); status = 0; goto out;
 		case ':':
 			cli_error("run", NULL, "option '%s' needs an argument", argv[optind - 1]);
@@ -183,6 +191,11 @@ int cli_run(int argc, char **argv)
 	sp.n_gid_map = groups.n;
 	/* With a pid namespace, nsset's init is pid 1 and the command its child. */
 	sp.init = (sp.flags & NSSET_PID) != 0;
+
+	if (named.name || named.netns_link || named.registry) {
+		status = cli_run_named(&named, &sp, argc - optind, argv + optind);
+		goto out;
+	}
 
 	char *shell[2] = { getenv("SHELL"), NULL };
 	if (!shell[0] || !*shell[0])

@@ -245,6 +245,13 @@ struct nsset_bind_opts {
 int nsset_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
 	       struct nsset_error *err);
 
+/* `nsset run --name`: a set of new namespaces made as spawn describes (flags, maps, hostname,
+ * root, mount_proc, cwd; its command fields are ignored), bound as name and kept.  With
+ * NSSET_PID nsset's idle init stays as the holder; without, no process is needed.  Enter the
+ * set to run something in it.  Atomic like nsset_bind. */
+int nsset_set_create(const char *name, const struct nsset_spawn *spawn,
+		     const struct nsset_bind_opts *bind, struct nsset_error *err);
+
 /* Unmount and remove a set, stop its holder (when nsset started it and nothing else lives in
  * its pid namespace).  Processes inside keep running.  -ENOENT for an unknown name. */
 int nsset_release(const char *registry, const char *name, struct nsset_error *err);

@@ -201,6 +201,13 @@ static int open_ns(pid_t pid, int pidfd, nsset_flags_t want, bool all, bool moun
 int nsset_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
 	       struct nsset_error *err)
 {
+	return reg_bind(name, pid, opts, NULL, NULL, err);
+}
+
+int reg_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
+	     int (*before_commit)(void *arg, struct nsset_error *err), void *arg,
+	     struct nsset_error *err)
+{
 	static const struct nsset_bind_opts defaults;
 	size_t nk;
 	const struct nsset_kind *ks = nsset_kinds(&nk);
@@ -333,6 +340,9 @@ int nsset_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
 		}
 		reg_test_point("keeper");
 	}
+	if (before_commit && (r = before_commit(arg, err)) < 0)
+		goto out;
+	reg_test_point("committing");
 	if (renameat2(regfd, entry, regfd, name, RENAME_NOREPLACE) < 0) {
 		r = errno == EEXIST ? nsset_fail(err, EBUSY, "a set named %s exists", name)
 				    : nsset_fail_errno(err, errno, "cannot add the set to the registry");

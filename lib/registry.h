@@ -55,6 +55,11 @@ uint64_t reg_host_ns_ino(const char *kind);
 bool reg_pid_has(pid_t pid, nsset_flags_t kinds, const uint64_t ids[]);
 /* The pid (in the caller's pid namespace) of the init of pid's pid namespace; 0 if none. */
 pid_t reg_pidns_init(pid_t pid);
+/* nsset_bind, with a hook called once the set is whole in its temporary, just before it is
+ * renamed into place (a failure there undoes everything). */
+int reg_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
+	     int (*before_commit)(void *arg, struct nsset_error *err), void *arg,
+	     struct nsset_error *err);
 /* Fill a public description from the metadata. */
 void reg_info_fill(struct nsset_set_info *info, const char *name, const struct reg_meta *m);
 
