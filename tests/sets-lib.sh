@@ -45,3 +45,6 @@ set_holder() { sed -n "s/^holder=//p" "$REG/$1/meta"; }
 
 # Whether a process is gone (or a zombie nobody reaps).
 proc_gone() { [ ! -e "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+
+# Wait until process PID sleeps in nanosleep/clock_nanosleep (sleep(1) started, exec done).
+wait_sleeping() { wait_for grep -qE '^(35|230) ' "/proc/$1/syscall"; }
