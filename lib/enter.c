@@ -4,8 +4,8 @@
  * to join (the set's holder, the bound process, or the pid given), setns(pidfd, flags) joins
  * them at once: the kernel commits all or none.  Otherwise the namespace files are joined one
  * by one: as root the user namespace last (joining it drops privilege over the others), as an
- * unprivileged owner first (it grants the privilege to join the others); whatever cannot be
- * undone is first tried in a throwaway child.  After a mount namespace, root and cwd are the
+ * unprivileged owner first (it grants the privilege to join the others); as a joined namespace
+ * cannot always be left again, the sequence is first tried in a throwaway child.  After a mount namespace, root and cwd are the
  * set's (its process's root and cwd where it has one), never the caller's. */
 #include "registry.h"
 
@@ -128,9 +128,8 @@ static int join_fds(const struct target *t, bool user_first, struct nsset_error 
 	return r;
 }
 
-/* As an unprivileged owner, a joined user namespace cannot be left again: try the whole
- * sequence in a child first, so that a failure leaves the caller untouched. */
-static int join_probe(const struct target *t, struct nsset_error *err)
+/* Try the whole sequence in a child, so that a failure leaves the caller untouched. */
+static int join_probe(const struct target *t, bool user_first, struct nsset_error *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -144,7 +143,7 @@ static int join_probe(const struct target *t, struct nsset_error *err)
 	if (pid == 0) {
 		struct nsset_error e = { 0, "" };
 		close(p[0]);
-		int r = join_fds(t, true, &e);
+		int r = join_fds(t, user_first, &e);
 		if (r < 0 && write(p[1], &e, sizeof(e)) < 0)
 			_exit(2);
 		_exit(r < 0 ? 1 : 0);
@@ -195,9 +194,18 @@ static int join(struct target *t, nsset_flags_t *joined, struct nsset_error *err
 	}
 	reg_test_point("enter-checked");
 
+	bool have_fds = false;
+	for (size_t i = 0; i < NSSET_KINDS_MAX; i++)
+		have_fds |= t->fds[i] >= 0;
 	if (t->member > 0) {
 		if (setns(t->pidfd, nsset_flags_to_clone(t->join)) < 0) {
 			int e = errno;
+			if (e == ESRCH && have_fds) {
+				/* It exited meanwhile (or was a zombie, which keeps its user namespace):
+				 * join the set's files instead. */
+				t->member = 0;
+				return join(t, joined, err);
+			}
 			if (e == EPERM || e == EACCES)
 				return nsset_fail(err, EPERM, "not allowed to join the namespaces of pid %d",
 						  (int)t->member);
@@ -205,9 +213,11 @@ static int join(struct target *t, nsset_flags_t *joined, struct nsset_error *err
 						(int)t->member);
 		}
 	} else {
+		/* A joined namespace cannot always be left again (a user namespace; or one owned by
+		 * the caller's user namespace's ancestors, once in a child user namespace): try the
+		 * whole sequence in a throwaway child first, then do it for real. */
 		bool user_first = geteuid() != 0;
-		if (user_first && (t->join & NSSET_USER) && (t->join & ~NSSET_USER) &&
-		    (r = join_probe(t, err)) < 0)
+		if ((t->join & (t->join - 1)) && (r = join_probe(t, user_first, err)) < 0)
 			return r;
 		if ((r = join_fds(t, user_first, err)) < 0)
 			return r;
@@ -314,12 +324,12 @@ int nsset_enter(const char *registry, const char *name, nsset_flags_t kinds,
 	t.join = kinds ? kinds : m.kinds;
 	if ((r = open_set_ns(setfd, &m, &t, err)) < 0)
 		goto out;
+	skip_shared(&t);
 	if ((t.join & NSSET_PID) && !reg_pid_has(m.holder, NSSET_PID, m.ids)) {
 		r = nsset_fail(err, ESRCH, "the init of the set's pid namespace (pid %d) is gone: it "
 			       "accepts no new process", (int)m.holder);
 		goto out;
 	}
-	skip_shared(&t);
 	find_member(&t, &m);
 	r = join(&t, joined, err);
 out:
