@@ -55,7 +55,7 @@ static int registry_private(const char *path, int regfd, struct nsset_error *err
 	bool is_root = false;
 	if (!mount_is_shared(path, &is_root))
 		return 0;
-	int lock = openat(regfd, REG_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int lock = openat(regfd, REG_MNTLOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
 		if (lock >= 0)
 			close(lock);
@@ -213,7 +213,7 @@ int reg_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
 	const struct nsset_kind *ks = nsset_kinds(&nk);
 	char regpath[PATH_MAX], entry[NAME_MAX], path[PATH_MAX + 64];
 	int fds[NSSET_KINDS_MAX];
-	int pidfd = -1, regfd = -1, tmpfd = -1, commit_fd = -1;
+	int pidfd = -1, regfd = -1, tmpfd = -1, commit_fd = -1, lockfd = -1;
 	bool made_tmp = false;
 	struct reg_meta m;
 	int r;
@@ -262,6 +262,10 @@ int reg_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
 		goto out;
 	}
 	reg_cleanup_stale(regpath, regfd);
+	if ((lockfd = reg_lock(regfd, LOCK_SH)) < 0) {
+		r = nsset_fail_errno(err, -lockfd, "cannot lock registry %s", regpath);
+		goto out;
+	}
 	if (faccessat(regfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
 		r = nsset_fail(err, EBUSY, "a set named %s exists", name);
 		goto out;
@@ -362,6 +366,8 @@ out:
 		waitpid(m.keeper, NULL, 0);
 	if (tmpfd >= 0)
 		close(tmpfd);
+	if (lockfd >= 0)
+		close(lockfd);
 	if (regfd >= 0)
 		close(regfd);
 	for (size_t i = 0; i < NSSET_KINDS_MAX; i++)

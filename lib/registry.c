@@ -431,31 +431,43 @@ int reg_dismantle(const char *regpath, int regfd, const char *entry, struct nsse
 	return 0;
 }
 
+int reg_lock(int regfd, int how)
+{
+	int fd = openat(regfd, REG_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, how) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
 void reg_cleanup_stale(const char *regpath, int regfd)
 {
+	/* Every command that makes or releases a set holds the lock shared: with it exclusive,
+	 * no temporary has a living owner. */
+	int lock = reg_lock(regfd, LOCK_EX | LOCK_NB);
+	if (lock < 0)
+		return;
 	/* A descriptor of its own: a dup would share the directory offset. */
 	int fd = openat(regfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	DIR *d = fdopendir(fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
-		close(fd);
+		if (fd >= 0)
+			close(fd);
+		close(lock);
 		return;
 	}
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, REG_TMP, strlen(REG_TMP)) != 0 &&
-		    strncmp(e->d_name, REG_REL, strlen(REG_REL)) != 0)
-			continue;
-		int t = openat(regfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (t < 0)
-			continue;
-		/* Locked: an nsset is still working on it. */
-		if (flock(t, LOCK_EX | LOCK_NB) == 0)
+		if (strncmp(e->d_name, REG_TMP, strlen(REG_TMP)) == 0 ||
+		    strncmp(e->d_name, REG_REL, strlen(REG_REL)) == 0)
 			reg_dismantle(regpath, regfd, e->d_name, NULL);
-		close(t);
 	}
 	closedir(d);
+	close(lock);
 }
 
 /* ---- lookup, listing ------------------------------------------------------------------- */
@@ -662,8 +674,14 @@ int nsset_release(const char *registry, const char *name, struct nsset_error *er
 	if (regfd < 0)
 		return regfd == -ENOENT ? nsset_fail(err, ENOENT, "no such set") : regfd;
 	reg_cleanup_stale(path, regfd);
+	int lock = reg_lock(regfd, LOCK_SH);
+	int setfd = -1;
+	if (lock < 0 && lock != -EACCES) {
+		r = nsset_fail_errno(err, -lock, "cannot lock registry %s", path);
+		goto out;
+	}
 
-	int setfd = openat(regfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	setfd = openat(regfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (setfd < 0) {
 		r = errno == ENOENT ? nsset_fail(err, ENOENT, "no such set")
 				    : nsset_fail_errno(err, errno == EACCES ? EPERM : errno,
@@ -698,6 +716,8 @@ int nsset_release(const char *registry, const char *name, struct nsset_error *er
 out_set:
 	close(setfd);
 out:
+	if (lock >= 0)
+		close(lock);
 	close(regfd);
 	return r;
 }

@@ -7,7 +7,8 @@
 #include <limits.h>
 
 #define REG_META     "meta"       /* the metadata file of a set */
-#define REG_LOCK     "~lock"      /* the registry's lock file (not a valid set name) */
+#define REG_LOCK     "~lock"      /* shared by every command changing the registry */
+#define REG_MNTLOCK  "~mountlock" /* making the registry's private mount */
 #define REG_TMP      "~tmp."      /* a set being made: ~tmp.NAME.XXXXXX */
 #define REG_REL      "~rel."      /* a set being released: ~rel.NAME.XXXXXX */
 #define REG_NETNS    "/run/netns"
@@ -36,7 +37,11 @@ int reg_meta_write(int setfd, const struct reg_meta *m, struct nsset_error *err)
  * unmount and remove every file, stop the keeper (and the holder when owned and alone),
  * remove the netns link, remove the directory. */
 int reg_dismantle(const char *regpath, int regfd, const char *entry, struct nsset_error *err);
-/* Remove temporaries left behind by an nsset that was killed (those nobody holds locked). */
+/* Take the registry's lock (flock how: LOCK_SH while making or releasing a set; LOCK_EX to
+ * clean up).  Returns the lock's fd, or a negative errno. */
+int reg_lock(int regfd, int how);
+/* Remove temporaries left behind by an nsset that was killed: when no other command holds
+ * the registry's lock, every temporary is stale. */
 void reg_cleanup_stale(const char *regpath, int regfd);
 /* A temporary directory entry name for NAME with prefix; created (mkdirat) and opened with an
  * exclusive flock.  Returns the directory fd. */

@@ -48,3 +48,6 @@ proc_gone() { [ ! -e "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/de
 
 # Wait until process PID sleeps in nanosleep/clock_nanosleep (sleep(1) started, exec done).
 wait_sleeping() { wait_for grep -qE '^(35|230) ' "/proc/$1/syscall"; }
+
+# The registry's entries (sets and temporaries), without its lock files.
+reg_entries() { ls -A "$REG" 2>/dev/null | grep -v -x -e '~lock' -e '~mountlock' | tr '\n' ' ' | sed 's/ $//'; }

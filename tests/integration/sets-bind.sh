@@ -47,7 +47,7 @@ test_bind_name_taken_is_ebusy_and_changes_nothing() {
 	assert_eq "nsset: bind web: a set named web exists" "$out" "message"
 	assert_eq "$before" "$(grep ' nsfs ' /proc/self/mountinfo | wc -l)" "nsfs mounts"
 	assert_eq "$(ns_ino "$first" net)" "$(stat -L -c %i "$REG/web/net")" "the set still holds the first"
-	assert_eq "web" "$(ls "$REG")" "registry entries"
+	assert_eq "web" "$(reg_entries)" "registry entries"
 }
 
 test_bind_invalid_names_are_einval() {
@@ -62,7 +62,7 @@ test_bind_invalid_names_are_einval() {
 		assert_match "^nsset: bind .*(name|valid)" "$out" "message for '$name'"
 	done
 	assert_eq "$before" "$(grep ' nsfs ' /proc/self/mountinfo | wc -l)" "nsfs mounts"
-	assert_eq "" "$(ls "$REG" 2>/dev/null)" "registry entries"
+	assert_eq "" "$(reg_entries)" "registry entries"
 	# 64 bytes and every allowed character are fine.
 	"$NSSET" bind --registry "$REG" "${long:1}" "$SPAWNED" uts || fail "64-byte name refused"
 	"$NSSET" bind --registry "$REG" "Az09_.-x" "$SPAWNED" uts || fail "name with _ . - refused"
@@ -80,7 +80,7 @@ test_bind_unknown_pid_is_esrch() {
 	out=$("$NSSET" bind --registry "$REG" web $$ bogus 2>&1); rc=$?
 	assert_ne 0 "$rc" "exit status for a bad kind"
 	assert_contains "unknown namespace kind 'bogus'" "$out" "message"
-	assert_eq "" "$(ls "$REG" 2>/dev/null)" "registry entries"
+	assert_eq "" "$(reg_entries)" "registry entries"
 }
 
 test_bind_compiled_out_kind_is_einval() {
@@ -91,7 +91,7 @@ test_bind_compiled_out_kind_is_einval() {
 	out=$("$NSSET" bind --registry "$REG" web "$SPAWNED" pid 2>&1); rc=$?
 	assert_ne 0 "$rc" "exit status"
 	assert_eq "nsset: bind web: pid namespaces are not built into this nsset (-Dpid_ns=false)" "$out" "message"
-	assert_eq "" "$(ls "$REG" 2>/dev/null)" "registry entries"
+	assert_eq "" "$(reg_entries)" "registry entries"
 }
 
 test_bind_own_mount_namespace_is_refused_or_skipped() {
@@ -159,7 +159,7 @@ test_netns_link_taken_is_ebusy() {
 	out=$("$NSSET" bind --registry "$REG" --netns-link "$name" "$SPAWNED" 2>&1); rc=$?
 	assert_ne 0 "$rc" "exit status"
 	assert_eq "nsset: bind $name: a network namespace named $name exists in /run/netns" "$out" "message"
-	assert_eq "" "$(ls "$REG")" "registry entries"
+	assert_eq "" "$(reg_entries)" "registry entries"
 	assert_eq 0 "$(nsfs_mounts_under "$REG")" "mounts left"
 	assert_ne "$(ns_ino "$SPAWNED" net)" "$(stat -L -c %i "/run/netns/$name")" "ip's namespace untouched"
 }

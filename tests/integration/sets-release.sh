@@ -9,7 +9,7 @@ test_release_removes_the_set_and_its_mounts() {
 	"$NSSET" release --registry "$REG" web || fail "release failed"
 	assert_eq 0 "$(nsfs_mounts_under "$REG")" "mounts after"
 	[ ! -e "$REG/web" ] || fail "the set's directory is left"
-	assert_eq "" "$(ls -A "$REG")" "registry entries"
+	assert_eq "" "$(reg_entries)" "registry entries"
 	[[ "$("$NSSET" ls --registry "$REG")" != *web* ]] || fail "ls still lists it"
 	# The name is free again.
 	"$NSSET" bind --registry "$REG" web "$SPAWNED" uts || fail "the name was not freed"
@@ -88,6 +88,6 @@ test_release_several_and_netns_link() {
 	out=$("$NSSET" release --registry "$REG" "$name" nosuch other 2>&1); rc=$?
 	assert_ne 0 "$rc" "exit status with an unknown name among them"
 	assert_eq "nsset: release nosuch: no such set" "$out" "message"
-	assert_eq "" "$(ls -A "$REG")" "both known sets released"
+	assert_eq "" "$(reg_entries)" "both known sets released"
 	[ ! -e "/run/netns/$name" ] || fail "netns link left"
 }

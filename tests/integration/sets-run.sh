@@ -60,7 +60,7 @@ test_run_name_taken_or_invalid_changes_nothing() {
 	assert_ne 0 "$rc" "exit status"
 	assert_contains "needs a new network namespace" "$out" "message"
 	assert_eq "$before" "$(grep ' nsfs ' /proc/self/mountinfo | wc -l)" "nsfs mounts"
-	assert_eq "web" "$(ls "$REG")" "registry"
+	assert_eq "web" "$(reg_entries)" "registry"
 }
 
 test_run_name_netns_link() {
