@@ -230,6 +230,24 @@ uint64_t reg_proc_ns_ino(pid_t pid, const char *kind)
 	return (uint64_t)st.st_ino;
 }
 
+/* A zombie keeps its pid and user namespaces in /proc, but an exited init's pid namespace
+ * accepts no new process: only a running process counts. */
+static bool running(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
 bool reg_pid_has(pid_t pid, nsset_flags_t kinds, const uint64_t ids[])
 {
 	size_t n;
@@ -244,7 +262,7 @@ bool reg_pid_has(pid_t pid, nsset_flags_t kinds, const uint64_t ids[])
 		if (kinds & ks[i].flag)
 			ok = reg_proc_ns_ino(pid, ks[i].name) == ids[i];
 	/* Still the same process: what we read in /proc was its. */
-	if (ok && pidfd_send_signal(pidfd, 0, NULL, 0) < 0)
+	if (ok && (!running(pid) || pidfd_send_signal(pidfd, 0, NULL, 0) < 0))
 		ok = false;
 	close(pidfd);
 	return ok;

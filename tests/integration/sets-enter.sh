@@ -9,7 +9,7 @@ inodes_inside() {
 
 test_enter_joins_every_namespace_of_the_set() {
 	sets_setup
-	spawn_ns -f -m -u -i -n -p -C --mount-proc
+	spawn_ns -f -m -u -i -n -p -C
 	local p=$SPAWNED
 	"$NSSET" bind --registry "$REG" web "$p" || fail "bind failed"
 	assert_eq "$(ns_inodes "$p" $(built_kind_list))" "$(inodes_inside --registry "$REG" web)" \
@@ -32,7 +32,7 @@ test_enter_selected_kinds() {
 
 test_enter_by_pid() {
 	sets_setup
-	spawn_ns -f -m -u -i -n -p --mount-proc
+	spawn_ns -f -m -u -i -n -p
 	assert_eq "$(ns_inodes "$SPAWNED" $(built_kind_list))" "$(inodes_inside "$SPAWNED")" \
 		"namespaces inside, entered by pid"
 }
