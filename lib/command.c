@@ -10,8 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-
 /* No descriptor but 0, 1, 2 and the preserved ones reaches the command. */
 static int close_others(unsigned preserve_fds, struct nsset_error *err)
 {
@@ -46,22 +44,17 @@ int nsset_exec(char *const argv[], unsigned preserve_fds, bool fork_first,
 		return exec_err(err, errno, argv[0]);
 	}
 
-	sigset_t fwd, old, dfl;
-	sigemptyset(&fwd);
-	sigemptyset(&dfl);
-	for (size_t i = 0; i < NSSET_ARRAY_SIZE(forwarded); i++) {
-		sigaddset(&fwd, forwarded[i]);
-		sigaddset(&dfl, forwarded[i]);
-	}
+	sigset_t fwd, old;
+	nsset_forward_signals(&fwd);
 	sigaddset(&fwd, SIGCHLD);
-	sigaddset(&dfl, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &fwd, &old);
 
+	/* nsset installs no handler (it waits with sigwaitinfo): the command gets the caller's
+	 * dispositions as exec gives them, and the caller's signal mask. */
 	posix_spawnattr_t attr;
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &old);
-	posix_spawnattr_setsigdefault(&attr, &dfl);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
 	extern char **environ;
 	pid_t child;
 	int e = posix_spawnp(&child, argv[0], NULL, &attr, argv, environ);
@@ -86,7 +79,5 @@ int nsset_exec(char *const argv[], unsigned preserve_fds, bool fork_first,
 			break;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return nsset_status_code(status);
 }

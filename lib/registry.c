@@ -6,11 +6,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/nsfs.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
@@ -273,7 +275,28 @@ uint64_t reg_host_ns_ino(const char *kind)
 	/* pid 1's; where it is out of reach (no CAP_SYS_PTRACE), kthreadd's: kernel threads
 	 * live in the initial namespaces. */
 	uint64_t ino = reg_proc_ns_ino(1, kind);
-	return ino ? ino : reg_proc_ns_ino(2, kind);
+	if (!ino)
+		ino = reg_proc_ns_ino(2, kind);
+	if (ino || (strcmp(kind, "user") != 0 && strcmp(kind, "pid") != 0))
+		return ino;
+	/* Out of reach for an unprivileged caller: user and pid namespaces nest, so the top of
+	 * the caller's own chain (NS_GET_PARENT) is the initial one. */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", kind);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd >= 0) {
+		int parent = ioctl(fd, NS_GET_PARENT);
+		if (parent < 0)
+			break;
+		close(fd);
+		fd = parent;
+	}
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		ino = (uint64_t)st.st_ino;
+	if (fd >= 0)
+		close(fd);
+	return ino;
 }
 
 static bool nspid_is_one(pid_t pid)
