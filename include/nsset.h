@@ -27,6 +27,14 @@ struct nsset_error {
 	char msg[NSSET_ERRMSG_MAX];  /* the cause, e.g. "no such set" */
 };
 
+/* Record an error (err may be NULL): err->code = -abs(code), err->msg = the formatted cause;
+ * returns -abs(code).  For callbacks such as nsset_spawn's child_setup. */
+int nsset_fail(struct nsset_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same with ": strerror(code)" appended. */
+int nsset_fail_errno(struct nsset_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* ---- kinds and flags (the seeds' NS_* values, 64-bit: "we will run out of flag bits") ---- */
 
 typedef uint64_t nsset_flags_t;
