@@ -2,9 +2,11 @@
 
 # Run nsset in the background with a command that waits; set $cmd to the command's pid (outside).
 start_sleeper() { # RUNNER NSSET-ARGS...
-	local runner=$1; shift
+	local runner=$1 pre=(); shift
+	# setpriv execs nsset: $! is then nsset run itself (a function would put a subshell there).
+	[ "$runner" = as_nobody ] && pre=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 	rm -f "$TMPDIR_TEST/ready"
-	$runner "$NSSET" run "$@" -- sh -c 'echo ready; exec sleep 1000' >"$TMPDIR_TEST/ready" &
+	"${pre[@]}" "$NSSET" run "$@" -- sh -c 'echo ready; exec sleep 1000' >"$TMPDIR_TEST/ready" &
 	pid=$!
 	defer kill -KILL $pid
 	wait_for grep -q ready "$TMPDIR_TEST/ready" || fail "the command did not start"
