@@ -209,6 +209,12 @@ int nsset_child_wait(struct nsset_child *child, struct nsset_error *err);
 /* A wait(2) status as a shell reports it: the exit code, or 128+N when killed by signal N. */
 int nsset_status_code(int wait_status);
 
+/* nsset_spawn then nsset_child_wait in one call, with one round trip less: returns the
+ * child's status as nsset_child_wait does, or the error nsset_spawn would have returned
+ * (child->exec_failed set the same way).  What `nsset run` does. */
+int nsset_spawn_wait(const struct nsset_spawn *opts, struct nsset_child *child,
+		     struct nsset_error *err);
+
 /* Send a signal to the child (through its pidfd). */
 int nsset_child_kill(const struct nsset_child *child, int sig, struct nsset_error *err);
 

@@ -149,6 +149,21 @@ test_no_descriptor_of_nsset_reaches_the_command() {
 	exec 7<&- 8>&-
 }
 
+test_command_keeps_the_callers_cpus() {
+	# nsset pins its start-up to one CPU; the command and the init get the caller's mask back.
+	local want out args
+	want=$(grep Cpus_allowed_list /proc/self/status)
+	for args in "" "-p --mount-proc" "-Upmn --map-root --mount-proc"; do
+		case $args in *-p*) kind_built pid || continue ;; esac
+		out=$("$NSSET" run $args -- sh -c 'grep Cpus_allowed_list /proc/self/status; grep Cpus_allowed_list /proc/1/status')
+		assert_eq "$want" "$(sed -n 1p <<<"$out")" "the command's CPUs ($args)"
+		[[ $args == *-p* ]] && assert_eq "$want" "$(sed -n 2p <<<"$out")" "the init's CPUs ($args)"
+	done
+	# A mask set by the caller is kept.
+	out=$(taskset -c 0 "$NSSET" run -- grep Cpus_allowed_list /proc/self/status)
+	assert_match $'Cpus_allowed_list:\t0$' "$out" "a one-CPU caller"
+}
+
 test_stdio_passes_through() {
 	local out args
 	for args in "" "-p"; do
