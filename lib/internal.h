@@ -43,6 +43,9 @@ struct nsset_child_ctx {
 	cpu_set_t cpus;
 };
 
+/* Act as if the kernel had no clone3 (unit tests of the fallback). */
+extern bool nsset__no_clone3;
+
 /* Give the calling task the caller's CPU mask back after a pinned start-up. */
 void nsset__unpin(const struct nsset_child_ctx *c);
 

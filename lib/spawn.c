@@ -189,6 +189,8 @@ __attribute__((noreturn)) static void child(struct nsset_child_ctx *c)
 
 /* ---- parent side ---- */
 
+bool nsset__no_clone3;
+
 static pid_t do_clone(uint64_t flags, int *pidfd)
 {
 	struct clone_args args = {
@@ -196,7 +198,10 @@ static pid_t do_clone(uint64_t flags, int *pidfd)
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
-	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	long pid = -1;
+	errno = ENOSYS;
+	if (!nsset__no_clone3)
+		pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid >= 0 || errno != ENOSYS)
 		return (pid_t)pid;
 	/* No clone3 (before Linux 5.3): clone as fork, no pidfd; CLONE_NEWTIME needs clone3. */

@@ -386,6 +386,35 @@ static void exec_failure_is_reported(void **state)
 	no_children_left();
 }
 
+/* Without clone3 (before Linux 5.3): clone as fork, no pidfd; time namespaces refused. */
+extern bool nsset__no_clone3;
+
+static void clone_fallback_without_clone3(void **state)
+{
+	(void)state;
+	struct nsset_error err = { 0 };
+	struct nsset_child c;
+	char *argv[] = { "sh", "-c", "exit 7", NULL };
+	NEED_ROOT();
+	nsset__no_clone3 = true;
+	struct nsset_spawn sp = { .flags = nsset_flags_built() & ~NSSET_TIME, .argv = argv,
+				  .init = true, .map_root = true };
+	if (!(sp.flags & NSSET_USER))
+		sp.map_root = false;
+	assert_int_equal(nsset_spawn(&sp, &c, &err), 0);
+	assert_true(c.pid > 0);
+	assert_int_equal(c.pidfd, -1);
+	assert_int_equal(nsset_child_wait(&c, &err), 7);
+	if (nsset_flags_built() & NSSET_TIME) {
+		sp.flags = NSSET_TIME;
+		sp.map_root = false;
+		assert_int_equal(nsset_spawn(&sp, &c, &err), -ENOSYS);
+		assert_true(strstr(err.msg, "cannot create the namespaces") != NULL);
+	}
+	nsset__no_clone3 = false;
+	no_children_left();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +429,7 @@ int main(void)
 		cmocka_unit_test(callback_child_without_exec),
 		cmocka_unit_test(holder_init_stays_until_sigterm),
 		cmocka_unit_test(exec_failure_is_reported),
+		cmocka_unit_test(clone_fallback_without_clone3),
 	};
 	return cmocka_run_group_tests_name("spawn", tests, NULL, NULL);
 }
