@@ -208,16 +208,10 @@ int cli_run(int argc, char **argv)
 	nsset_forward_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, NULL);
 
-	if (nsset_spawn(&sp, &child, &err) < 0) {
-		cli_error("run", NULL, "%s", err.msg);
-		if (child.exec_failed)
-			status = err.code == -ENOENT ? 127 : 126;
-		goto out;
-	}
-	status = nsset_child_wait(&child, &err);
+	status = nsset_spawn_wait(&sp, &child, &err);
 	if (status < 0) {
-		cli_fail("run", NULL, &err);
-		status = RUN_FAILED;
+		cli_error("run", NULL, "%s", err.msg);
+		status = !child.exec_failed ? RUN_FAILED : err.code == -ENOENT ? 127 : 126;
 	}
 out:
 	nsset_idmaps_free(&users);

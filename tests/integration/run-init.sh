@@ -89,15 +89,19 @@ test_exit_status_passes_through() {
 
 test_command_exit_kills_the_rest_of_the_pid_namespace() {
 	need_kind pid
-	local rc
-	# The command leaves a background sleep behind; init kills it when the command exits.
-	"$NSSET" run -p -- sh -c 'sleep 1000 & echo $! >/dev/null; exit 5' &
+	local rc pids
+	# The command leaves a background sleep behind when it exits (once told to); init kills it.
+	export READY=$TMPDIR_TEST/ready GO=$TMPDIR_TEST/go
+	"$NSSET" run -p -- sh -c 'sleep 1000 & echo ready >$READY; while [ ! -e $GO ]; do sleep 0.01; done; exit 5' &
 	local pid=$!
 	defer kill -KILL $pid
+	wait_for test -s "$READY" || fail "the command did not start"
+	pids=$(descendants $pid)
+	[ "$(wc -w <<<"$pids")" -ge 3 ] || fail "expected init, sh and sleep under nsset run: $pids"
+	touch "$GO"
 	wait $pid; rc=$?
 	assert_eq 5 "$rc" "exit status"
-	assert_eq "" "$(pgrep -f '^sleep 1000$' -P 1 || true)" "sleep re-parented outside"
-	assert_eq "" "$(pgrep -x sleep -a | grep -w 1000 || true)" "sleep 1000 left"
+	none_alive $pids || fail "left behind when the command exited: $pids"
 }
 
 check_sigkill_leaves_nothing() { # NSSET-ARGS...
@@ -145,10 +149,28 @@ test_no_descriptor_of_nsset_reaches_the_command() {
 	exec 7<&- 8>&-
 }
 
+test_command_keeps_the_callers_cpus() {
+	# nsset pins its start-up to one CPU; the command and the init get the caller's mask back.
+	local want out args
+	want=$(grep Cpus_allowed_list /proc/self/status)
+	for args in "" "-p --mount-proc" "-Upmn --map-root --mount-proc"; do
+		case $args in *-p*) kind_built pid || continue ;; esac
+		out=$("$NSSET" run $args -- sh -c 'grep Cpus_allowed_list /proc/self/status; grep Cpus_allowed_list /proc/1/status')
+		assert_eq "$want" "$(sed -n 1p <<<"$out")" "the command's CPUs ($args)"
+		[[ $args == *-p* ]] && assert_eq "$want" "$(sed -n 2p <<<"$out")" "the init's CPUs ($args)"
+	done
+	# A mask set by the caller is kept.
+	out=$(taskset -c 0 "$NSSET" run -- grep Cpus_allowed_list /proc/self/status)
+	assert_match $'Cpus_allowed_list:\t0$' "$out" "a one-CPU caller"
+}
+
 test_stdio_passes_through() {
-	local out
-	out=$(echo from-stdin | "$NSSET" run -p -- sh -c 'cat; echo to-stderr >&2' 2>&1)
-	assert_eq $'from-stdin\nto-stderr' "$out" "stdin, stdout, stderr"
+	local out args
+	for args in "" "-p"; do
+		[ -z "$args" ] || need_kind pid
+		out=$(echo from-stdin | "$NSSET" run $args -- sh -c 'cat; echo to-stderr >&2' 2>&1)
+		assert_eq $'from-stdin\nto-stderr' "$out" "stdin, stdout, stderr ($args)"
+	done
 }
 
 test_terminal_stays_with_the_command() {
