@@ -163,3 +163,29 @@ test_netns_link_taken_is_ebusy() {
 	assert_eq 0 "$(nsfs_mounts_under "$REG")" "mounts left"
 	assert_ne "$(ns_ino "$SPAWNED" net)" "$(stat -L -c %i "/run/netns/$name")" "ip's namespace untouched"
 }
+
+test_registry_on_a_shared_mount_is_made_private() {
+	sets_setup
+	# A registry on a shared mount: its set mounts would propagate into every mount namespace
+	# copied from it.  nsset binds the registry onto itself and makes that private.
+	mkdir -p "$TMPDIR_TEST/shared"
+	mount -t tmpfs nsset-test "$TMPDIR_TEST/shared" || fail "tmpfs"
+	defer "umount -R -l $TMPDIR_TEST/shared"
+	mount --make-shared "$TMPDIR_TEST/shared"
+	REG=$TMPDIR_TEST/shared/reg
+	spawn_ns -f -u -n
+	"$NSSET" bind --registry "$REG" web "$SPAWNED" uts,net || fail "bind failed"
+	local line
+	line=$(awk -v r="$REG" '$5 == r' /proc/self/mountinfo)
+	[ -n "$line" ] || fail "the registry is not a mount of its own"
+	[[ "$line" != *shared:* ]] || fail "the registry's mount is shared: $line"
+	# A peer of the shared mount (a bind of it elsewhere) does not see the set's mounts.
+	mkdir -p "$TMPDIR_TEST/peer"
+	mount --bind "$TMPDIR_TEST/shared" "$TMPDIR_TEST/peer" || fail "bind peer"
+	defer "umount -l $TMPDIR_TEST/peer"
+	"$NSSET" bind --registry "$REG" db "$SPAWNED" uts || fail "second bind failed"
+	assert_eq 0 "$(nsfs_mounts_under "$TMPDIR_TEST/peer")" "set mounts seen through a peer"
+	assert_eq 3 "$(nsfs_mounts_under "$REG")" "set mounts in the registry"
+	"$NSSET" release --registry "$REG" web db || fail "release failed"
+	assert_eq 0 "$(nsfs_mounts_under "$TMPDIR_TEST/shared")" "mounts after release"
+}
