@@ -16,9 +16,11 @@ out=$(mktemp -d /tmp/nsset-bench.XXXXXX)
 REG=$out/reg
 filler_pid=
 cleanup() {
-	local d
-	for d in "$REG"/*/; do [ -d "$d" ] && basename "$d"; done | xargs -r "$NSSET" release --registry "$REG"
-	[ -n "$filler_pid" ] && kill -9 "$filler_pid" 2>/dev/null
+	local d r
+	for r in "$REG" "$out"/reg*; do
+		for d in "$r"/*/; do [ -d "$d" ] && basename "$d"; done | xargs -r "$NSSET" release --registry "$r"
+	done
+	[ -n "$filler_pid" ] && { kill -9 "$filler_pid"; wait "$filler_pid"; } 2>/dev/null
 	rm -rf "$out"
 }
 trap cleanup EXIT
@@ -39,28 +41,31 @@ printf '  %-8s %9.3f ms  %s\n' nsset "$n" "nsset enter NAME -- /bin/true (set: -
 printf '  %-8s %9.3f ms  %s\n' nsenter "$u" "nsenter -t HOLDER -a /bin/true"
 awk -v n="$n" -v u="$u" 'BEGIN { printf "  ratio nsset/nsenter: %.2f (goal: at most 0.80)\n", n / u }'
 
-# Filler sets: the UTS namespace of one sleeping process, under as many names as needed.
+# Registries of 1, 10, 100 and 1,000 sets, each with the set "bench" (the same holder) and
+# fillers (the UTS namespace of one sleeping process under many names); measured in one
+# hyperfine run each, so that the sizes are compared under the same load.
 unshare -u sleep 100000 </dev/null >/dev/null 2>&1 &
 filler_pid=$!
 sleep 0.2
-count=1   # the set "bench"
-declare -A enter_ms ls_ms
-for size in 1 10 100 1000; do
-	while [ "$count" -lt "$size" ]; do
-		"$NSSET" bind --registry "$REG" "f$count" "$filler_pid" uts
-		count=$((count + 1))
-	done
-	hyperfine -N --style basic --warmup 10 --runs "$RUNS" --export-json "$out/s$size.json" \
-		-n enter "$enter_cmd" >/dev/null 2>&1
-	hyperfine -N --style basic --warmup 3 --runs $((RUNS / 10 > 10 ? RUNS / 10 : 10)) \
-		--export-json "$out/l$size.json" -n ls "$NSSET ls --registry $REG" >/dev/null 2>&1
-	enter_ms[$size]=$(median "$out/s$size.json" enter)
-	ls_ms[$size]=$(median "$out/l$size.json" ls)
+sizes="1 10 100 1000"
+enter_args=() ls_args=()
+for size in $sizes; do
+	r=$out/reg$size
+	"$NSSET" bind --registry "$r" bench "$holder"
+	for ((i = 1; i < size; i++)); do "$NSSET" bind --registry "$r" "f$i" "$filler_pid" uts; done
+	enter_args+=(-n "enter-$size" "$NSSET enter --registry $r bench -- /bin/true")
+	ls_args+=(-n "ls-$size" "$NSSET ls --registry $r")
 done
+hyperfine -N --style basic --warmup 10 --runs "$RUNS" --export-json "$out/s.json" \
+	"${enter_args[@]}" >/dev/null 2>&1
+hyperfine -N --style basic --warmup 3 --runs $((RUNS / 5 > 10 ? RUNS / 5 : 10)) \
+	--export-json "$out/l.json" "${ls_args[@]}" >/dev/null 2>&1
 echo "sets in the registry:   enter (median ms)   ls (median ms)"
-for size in 1 10 100 1000; do
-	printf '  %5d %20.3f %16.3f\n' "$size" "${enter_ms[$size]}" "${ls_ms[$size]}"
+for size in $sizes; do
+	printf '  %5d %20.3f %16.3f\n' "$size" "$(median "$out/s.json" "enter-$size")" \
+		"$(median "$out/l.json" "ls-$size")"
 done
-awk -v a="${enter_ms[1]}" -v b="${enter_ms[1000]}" -v c="${ls_ms[1]}" -v d="${ls_ms[1000]}" 'BEGIN {
+awk -v a="$(median "$out/s.json" enter-1)" -v b="$(median "$out/s.json" enter-1000)" \
+    -v c="$(median "$out/l.json" ls-1)" -v d="$(median "$out/l.json" ls-1000)" 'BEGIN {
 	printf "  enter, 1000 sets / 1 set: %.2f (goal: at most 1.10)\n", b / a
-	printf "  ls, 1000 sets / 1 set: %.1fx (%.1f us per set)\n", d / c, (d - c) * 1000 / 999 }'
+	printf "  ls, 1000 sets / 1 set: %.1fx (%.1f us per set beyond the first)\n", d / c, (d - c) * 1000 / 999 }'
