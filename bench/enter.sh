@@ -40,6 +40,12 @@ echo "nsset enter vs nsenter -a: $RUNS runs each, hyperfine -N, $(nproc) cores, 
 printf '  %-8s %9.3f ms  %s\n' nsset "$n" "nsset enter NAME -- /bin/true (set: -U --map-root -pmuin, holder alive)"
 printf '  %-8s %9.3f ms  %s\n' nsenter "$u" "nsenter -t HOLDER -a /bin/true"
 awk -v n="$n" -v u="$u" 'BEGIN { printf "  ratio nsset/nsenter: %.2f (goal: at most 0.80)\n", n / u }'
+# CPU time of the whole run (every process), which a loaded machine disturbs less.
+if command -v perf >/dev/null && perf stat -x, -e task-clock true >/dev/null 2>&1; then
+	cpu() { perf stat -r "$RUNS" -x, -e task-clock "$@" 2>&1 >/dev/null | cut -d, -f1; }
+	cn=$(cpu $enter_cmd) cu=$(cpu $nsenter_cmd)
+	awk -v n="$cn" -v u="$cu" 'BEGIN { printf "  CPU time (perf stat task-clock, mean): nsset %.3f ms, nsenter %.3f ms, ratio %.2f\n", n, u, n / u }'
+fi
 
 # Registries of 1, 10, 100 and 1,000 sets, each with the set "bench" (the same holder) and
 # fillers (the UTS namespace of one sleeping process under many names); measured in one

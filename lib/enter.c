@@ -269,7 +269,7 @@ static void find_member(struct target *t, const struct reg_meta *m)
 		int pidfd = pidfd_open(cand[c], 0);
 		if (pidfd < 0)
 			continue;
-		if (reg_pid_has(cand[c], t->join, t->ids)) {
+		if (reg_pidfd_has(pidfd, cand[c], t->join, t->ids)) {
 			t->member = cand[c];
 			t->pidfd = pidfd;
 			return;
@@ -325,12 +325,13 @@ int nsset_enter(const char *registry, const char *name, nsset_flags_t kinds,
 	if ((r = open_set_ns(setfd, &m, &t, err)) < 0)
 		goto out;
 	skip_shared(&t);
-	if ((t.join & NSSET_PID) && !reg_pid_has(m.holder, NSSET_PID, m.ids)) {
+	find_member(&t, &m);
+	/* A member in the set's pid namespace is running: it has an init.  Else ask the holder. */
+	if ((t.join & NSSET_PID) && t.member <= 0 && !reg_pid_has(m.holder, NSSET_PID, m.ids)) {
 		r = nsset_fail(err, ESRCH, "the init of the set's pid namespace (pid %d) is gone: it "
 			       "accepts no new process", (int)m.holder);
 		goto out;
 	}
-	find_member(&t, &m);
 	r = join(&t, joined, err);
 out:
 	target_put(&t);

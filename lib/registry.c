@@ -250,22 +250,26 @@ static bool running(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
-bool reg_pid_has(pid_t pid, nsset_flags_t kinds, const uint64_t ids[])
+bool reg_pidfd_has(int pidfd, pid_t pid, nsset_flags_t kinds, const uint64_t ids[])
 {
 	size_t n;
 	const struct nsset_kind *ks = nsset_kinds(&n);
-	if (pid <= 0)
-		return false;
-	int pidfd = pidfd_open(pid, 0);
-	if (pidfd < 0)
-		return false;
 	bool ok = true;
 	for (size_t i = 0; i < n && ok; i++)
 		if (kinds & ks[i].flag)
 			ok = reg_proc_ns_ino(pid, ks[i].name) == ids[i];
 	/* Still the same process: what we read in /proc was its. */
-	if (ok && (!running(pid) || pidfd_send_signal(pidfd, 0, NULL, 0) < 0))
-		ok = false;
+	return ok && running(pid) && pidfd_send_signal(pidfd, 0, NULL, 0) == 0;
+}
+
+bool reg_pid_has(pid_t pid, nsset_flags_t kinds, const uint64_t ids[])
+{
+	if (pid <= 0)
+		return false;
+	int pidfd = pidfd_open(pid, 0);
+	if (pidfd < 0)
+		return false;
+	bool ok = reg_pidfd_has(pidfd, pid, kinds, ids);
 	close(pidfd);
 	return ok;
 }

@@ -58,6 +58,8 @@ uint64_t reg_proc_ns_ino(pid_t pid, const char *kind);
 uint64_t reg_host_ns_ino(const char *kind);
 /* Whether the living process pid (checked through pidfd) has every namespace in kinds as m. */
 bool reg_pid_has(pid_t pid, nsset_flags_t kinds, const uint64_t ids[]);
+/* The same, for a pidfd already open on pid. */
+bool reg_pidfd_has(int pidfd, pid_t pid, nsset_flags_t kinds, const uint64_t ids[]);
 /* The pid (in the caller's pid namespace) of the init of pid's pid namespace; 0 if none. */
 pid_t reg_pidns_init(pid_t pid);
 /* nsset_bind, with a hook called once the set is whole in its temporary, just before it is
