@@ -266,8 +266,9 @@ int nsset_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
 int nsset_set_create(const char *name, const struct nsset_spawn *spawn,
 		     const struct nsset_bind_opts *bind, struct nsset_error *err);
 
-/* Unmount and remove a set, stop its holder (when nsset started it and nothing else lives in
- * its pid namespace).  Processes inside keep running.  -ENOENT for an unknown name. */
+/* Unmount and remove a set and stop its holder (when nsset started it: at once when nothing
+ * else lives in its pid namespace, else by a detached watcher once the last other process is
+ * gone).  Processes inside keep running.  -ENOENT for an unknown name. */
 int nsset_release(const char *registry, const char *name, struct nsset_error *err);
 
 struct nsset_set_info {

@@ -457,11 +457,13 @@ int reg_dismantle(const char *regpath, int regfd, const char *entry, struct nsse
 	}
 	if (have_meta && m.holder_owned && m.holder > 1 && (m.kinds & NSSET_PID)) {
 		/* nsset's idle init holds the pid namespace; stopping it kills everything in it,
-		 * so it is stopped only when it is alone there. */
+		 * so it is stopped only when it is alone there, else once it is (linger.c). */
 		const struct nsset_kind *pid = nsset_kind_by_name("pid");
 		uint64_t ino = m.ids[reg_kind_index(pid)];
 		if (count_in_pidns(ino, 2) <= 1)
 			stop_checked(m.holder, NSSET_PID, m.ids);
+		else if (reg_pid_has(m.holder, NSSET_PID, m.ids))
+			reg_holder_linger(m.holder, ino, m.ids);
 	}
 	for (size_t i = 0; i < nk; i++) {
 		snprintf(path, sizeof(path), "%s/%s/%s", regpath, entry, ks[i].name);

@@ -51,3 +51,7 @@ wait_sleeping() { wait_for grep -qE '^(35|230) ' "/proc/$1/syscall"; }
 
 # The registry's entries (sets and temporaries), without its lock files.
 reg_entries() { ls -A "$REG" 2>/dev/null | grep -v -x -e '~lock' -e '~mountlock' | tr '\n' ' ' | sed 's/ $//'; }
+
+# Processes carrying NSSET_TEST_TAG=TAG in their environment (what an nsset run with it started).
+tagged() { grep -lsx -z "NSSET_TEST_TAG=$1" /proc/[0-9]*/environ | cut -d/ -f3; }
+no_tagged() { [ -z "$(tagged "$1")" ]; }

@@ -70,10 +70,6 @@ test_sigkill_at_every_step_of_bind() {
 	done
 }
 
-# Processes carrying NSSET_TEST_TAG=TAG in their environment (the holders nsset started).
-tagged() { grep -lsx -z "NSSET_TEST_TAG=$1" /proc/[0-9]*/environ | cut -d/ -f3; }
-no_tagged() { [ -z "$(tagged "$1")" ]; }
-
 test_sigkill_at_every_step_of_run_name() {
 	need_kind pid
 	sets_setup

@@ -41,20 +41,24 @@ test_release_keeps_the_holder_while_processes_are_inside() {
 	need_kind pid
 	sets_setup
 	"$NSSET" run --registry "$REG" --name web -p -u || fail "run --name failed"
-	local h
+	local h s tag=linger-$$
 	h=$(set_holder web)
 	defer "kill -9 $h"
 	"$NSSET" enter --registry "$REG" web -- sleep 1000 &
 	local e=$!
 	defer "kill -9 $e"
-	local s
 	wait_for pgrep -P "$e" >/dev/null || fail "the command did not start"
 	s=$(pgrep -P "$e")
-	"$NSSET" release --registry "$REG" web || fail "release failed"
+	NSSET_TEST_TAG=$tag "$NSSET" release --registry "$REG" web || fail "release failed"
 	[ ! -e "$REG/web" ] || fail "the set is left"
-	# Stopping the pid namespace's init would kill the command: the holder stays.
+	# Stopping the pid namespace's init would kill the command: the holder stays...
 	kill -0 "$s" || fail "the process inside was stopped"
-	kill -0 "$h" || fail "the holder was stopped under a living process"
+	proc_gone "$h" && fail "the holder was stopped under a living process"
+	assert_ne "" "$(tagged "$tag")" "a watcher"
+	# ... until it is alone: then it is stopped, and the watcher is gone.
+	kill -9 "$s"
+	wait_for proc_gone "$h" || fail "the holder outlived the last process of its namespace"
+	wait_for no_tagged "$tag" || fail "the watcher is still running"
 }
 
 test_release_unknown_invalid_or_not_yours() {
