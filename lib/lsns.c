@@ -81,15 +81,8 @@ static void read_comm(pid_t pid, char *buf, size_t size)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	buf[0] = '\0';
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
+	if (reg_read_file(path, buf, size) < 0)
+		buf[0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 }
 

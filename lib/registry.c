@@ -232,20 +232,28 @@ uint64_t reg_proc_ns_ino(pid_t pid, const char *kind)
 	return (uint64_t)st.st_ino;
 }
 
+ssize_t reg_read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, size - 1);
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return -e;
+	buf[n] = '\0';
+	return n;
+}
+
 /* A zombie keeps its pid and user namespaces in /proc, but an exited init's pid namespace
  * accepts no new process: only a running process counts. */
 static bool running(pid_t pid)
 {
 	char path[64], buf[512];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (reg_read_file(path, buf, sizeof(buf)) <= 0)
 		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	const char *p = strrchr(buf, ')');
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
@@ -307,14 +315,8 @@ static bool nspid_is_one(pid_t pid)
 {
 	char path[64], buf[2048];
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (reg_read_file(path, buf, sizeof(buf)) <= 0)
 		return false;
-	ssize_t len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return false;
-	buf[len] = '\0';
 	char *p = strstr(buf, "\nNSpid:");
 	if (!p)
 		return false;
@@ -612,14 +614,8 @@ static void count_procs(struct nsset_set_info *sets, size_t nsets)
 static int64_t boot_time(void)
 {
 	char buf[8192];
-	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (reg_read_file("/proc/stat", buf, sizeof(buf)) <= 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	char *p = strstr(buf, "\nbtime ");
 	return p ? strtoll(p + 7, NULL, 10) : 0;
 }

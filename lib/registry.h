@@ -54,6 +54,8 @@ void reg_test_point(const char *step);
 size_t reg_kind_index(const struct nsset_kind *k);
 /* The inode of /proc/PID/ns/KIND (0 when it cannot be read). */
 uint64_t reg_proc_ns_ino(pid_t pid, const char *kind);
+/* Read a small file (at most size-1 bytes, NUL-terminated): its length or a negative errno. */
+ssize_t reg_read_file(const char *path, char *buf, size_t size);
 /* The inode of the initial (host) namespace of a kind. */
 uint64_t reg_host_ns_ino(const char *kind);
 /* Whether the living process pid (checked through pidfd) has every namespace in kinds as m. */

@@ -53,14 +53,9 @@ static int holder_setup(void *arg, struct nsset_error *err)
 
 static bool is_untied(pid_t pid)
 {
-	char path[64], comm[32] = "";
+	char path[64], comm[32];
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	return n > 0 && strncmp(comm, "nsset-holder", 12) == 0;
+	return reg_read_file(path, comm, sizeof(comm)) > 0 && strncmp(comm, "nsset-holder", 12) == 0;
 }
 
 static int untie_holder(void *arg, struct nsset_error *err)
