@@ -69,6 +69,8 @@ pid_t reg_pidns_init(pid_t pid);
 int reg_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
 	     int (*before_commit)(void *arg, struct nsset_error *err), void *arg,
 	     struct nsset_error *err);
+/* Number of processes in pid namespace ino, counting up to limit. */
+unsigned reg_count_in_pidns(uint64_t ino, unsigned limit);
 /* Stop nsset's holder init of a released set once it is alone in its pid namespace (a
  * detached watcher; linger.c). */
 void reg_holder_linger(pid_t holder, uint64_t pidns_ino, const uint64_t ids[]);
