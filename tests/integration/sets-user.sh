@@ -97,3 +97,31 @@ test_root_enters_nobodys_set() {
 	out=$("$NSSET" enter --registry "$NREG" u4 -- sh -c 'hostname; stat -L -c %i /proc/self/ns/user')
 	assert_eq "nb"$'\n'"$(nmeta u4 id.user)" "$out" "root inside nobody's set"
 }
+
+test_nobody_sigkill_at_every_step_of_bind() {
+	nobody_setup
+	as_nobody unshare --kill-child -Ur -f -u -n sleep 1000 </dev/null >/dev/null 2>&1 &
+	local u=$! p step rc i=0 name tag k
+	defer "kill -9 $u"
+	wait_for pgrep -P "$u" >/dev/null || fail "no process"
+	p=$(pgrep -P "$u")
+	for step in tmpdir hold-uts hold-net hold-user meta keeper committing renamed; do
+		i=$((i + 1))
+		name=k$i
+		tag=$$-k$i
+		NSSET_TEST_TAG=$tag NSSET_TEST_KILL_AT=$step nsset_nobody bind "$name" "$p" uts,net,user; rc=$?
+		assert_eq 137 "$rc" "killed at $step"
+		nsset_nobody ls >/dev/null || fail "ls after a kill at $step"
+		if [ "$step" = renamed ]; then
+			for k in uts net user; do
+				assert_eq "$(ns_ino "$p" $k)" "$(stat -L -c %i "$NREG/$name/$k")" "$k held after $step"
+			done
+			assert_eq "$(nmeta "$name" keeper)" "$(tagged "$tag")" "the keeper of the whole set"
+			nsset_nobody release "$name" || fail "release"
+		else
+			[ ! -e "$NREG/$name" ] || fail "a set after a kill at $step"
+		fi
+		wait_for no_tagged "$tag" || fail "a keeper is left after a kill at $step"
+		assert_eq "" "$(ls -A "$NREG" | grep -v -x -e '~lock' | tr '\n' ' ')" "registry after $step"
+	done
+}
