@@ -131,7 +131,11 @@ struct nsset_spawn {
 	nsset_flags_t flags;       /* the kinds to create (checked with nsset_flags_check) */
 
 	/* User namespace maps (with NSSET_USER).  map_root: map the caller's uid and gid to 0
-	 * inside (like unshare -r); uid_map/gid_map: explicit ranges (used instead when n > 0). */
+	 * inside (like unshare -r); uid_map/gid_map: explicit ranges.  A single own-id map
+	 * (map_root, or one INNER:own-id:1 range for both) is written by the child itself, which
+	 * needs /proc/PID/setgroups "deny" (as unshare -r); other maps are written by the parent
+	 * before the child goes on (directly when privileged, else with newuidmap/newgidmap).
+	 * With maps that map uid/gid 0, the child becomes 0 inside before the set-up. */
 	bool map_root;
 	const struct nsset_idmap *uid_map;
 	size_t n_uid_map;
@@ -192,7 +196,9 @@ struct nsset_child {
 };
 
 /* Start a child as described by opts.  Returns 0 once the child has gone on: it exec'd the
- * command, or (init without a command, child_main) finished its set-up.  On failure, whatever
+ * command, or (init without a command, child_main) finished its set-up.  The start-up is kept
+ * on the caller's current CPU (each hand-off is then a local wake-up); every process gets the
+ * caller's CPU mask back before it runs the command, child_main or the init loop.  On failure, whatever
  * was started has been killed and reaped, child->pid is 0, and err says what failed in the
  * child or the parent ("cannot set the hostname: Operation not permitted").  pid/time
  * namespaces apply to the child as with clone3; the caller's own namespaces never change.
