@@ -179,10 +179,11 @@ struct nsset_spawn {
 	 * closed at exec. */
 	unsigned int preserve_fds;
 
-	/* If the caller's process group owns the terminal on fd 0, the command gets its own
-	 * process group and the terminal's foreground (like tini), so interactive shells work;
-	 * signals the terminal sends go to the command only.  Set no_tty_foreground to keep the
-	 * command in the caller's process group. */
+	/* If the caller's process group is the foreground of its terminal (the first of fd 0,
+	 * 1, 2 that is one), the command gets its own process group and the terminal's
+	 * foreground (like tini), so interactive shells work and the signals the terminal sends
+	 * go to the command only.  Set no_tty_foreground to keep the command in the caller's
+	 * process group. */
 	bool no_tty_foreground;
 };
 
@@ -191,8 +192,8 @@ struct nsset_child {
 	int pidfd;                 /* O_CLOEXEC pidfd of the child, -1 when none */
 	bool exec_failed;          /* nsset_spawn failed because the command could not be run:
 				      -ENOENT (not found, exit status 127) or another errno (126) */
-	bool took_tty;             /* the command took the terminal's foreground (given back by
-				      nsset_child_wait) */
+	int tty;                   /* the terminal (fd) whose foreground the command took, given
+				      back by nsset_child_wait; -1 when none */
 };
 
 /* Start a child as described by opts.  Returns 0 once the child has gone on: it exec'd the
