@@ -99,9 +99,10 @@ struct nsset_idmaps {
 	size_t n;
 };
 
-/* Parse "INNER:OUTER:COUNT[,INNER:OUTER:COUNT...]" and append the ranges to maps (so a repeated
- * option adds ranges).  -EINVAL on a malformed range, a zero count, an id past 2^32-1, or a range
- * that overlaps another one inside or outside (checked against those already in maps). */
+/* Parse "INNER:OUTER:COUNT[,INNER:OUTER:COUNT...]" and append the ranges to maps (so a
+ * repeated option adds ranges).  -EINVAL on a malformed range, a zero count, an id past
+ * 4294967294, or a range that overlaps another one inside or outside (checked against those
+ * already in maps); maps is then unchanged. */
 int nsset_idmaps_parse(struct nsset_idmaps *maps, const char *spec, struct nsset_error *err);
 /* Append one range, with the same checks. */
 int nsset_idmaps_add(struct nsset_idmaps *maps, struct nsset_idmap range, struct nsset_error *err);
@@ -142,7 +143,8 @@ struct nsset_spawn {
 	const struct nsset_idmap *gid_map;
 	size_t n_gid_map;
 
-	/* What `nsset run` does in the child, in this order (all optional): */
+	/* What `nsset run` does in the child (all optional; mounts first, then the hostname,
+	 * the working directory and the loopback): */
 	const char *hostname;      /* sethostname (needs NSSET_UTS) */
 	const char *root;          /* pivot_root into this directory (needs NSSET_MNT) */
 	bool mount_proc;           /* mount a fresh proc on /proc (needs NSSET_MNT) */
@@ -197,12 +199,12 @@ struct nsset_child {
 };
 
 /* Start a child as described by opts.  Returns 0 once the child has gone on: it exec'd the
- * command, or (init without a command, child_main) finished its set-up.  The start-up is kept
- * on the caller's current CPU (each hand-off is then a local wake-up); every process gets the
- * caller's CPU mask back before it runs the command, child_main or the init loop.  On failure, whatever
+ * command, or (init without a command, child_main) finished its set-up.  On failure, whatever
  * was started has been killed and reaped, child->pid is 0, and err says what failed in the
- * child or the parent ("cannot set the hostname: Operation not permitted").  pid/time
- * namespaces apply to the child as with clone3; the caller's own namespaces never change.
+ * child or the parent ("cannot set the hostname to x: Operation not permitted").  The start-up
+ * is kept on the caller's current CPU (each hand-off is then a local wake-up); every process
+ * gets the caller's CPU mask back before it runs the command, child_main or the init loop.
+ * pid/time namespaces apply to the child as with clone3; the caller's own namespaces never change.
  * Uses clone3 with CLONE_PIDFD, or clone where the kernel lacks clone3 (no time namespaces
  * then). */
 int nsset_spawn(const struct nsset_spawn *opts, struct nsset_child *child,
