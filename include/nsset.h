@@ -80,7 +80,11 @@ int nsset_flags_parse(const char *list, nsset_flags_t *flags, struct nsset_error
 int nsset_flags_format(nsset_flags_t flags, char *buf, size_t size);
 
 /* The seeds' unshare_ns(): give the caller new namespaces of the selected kinds, all or
- * nothing.  On failure nothing about the caller has changed. */
+ * nothing: one unshare(2) call; with NSSET_MNT the mounts are then made recursively private
+ * (like unshare(1)), which is checked to be possible before anything is created.  On failure
+ * nothing about the caller has changed.  NSSET_PID and NSSET_TIME apply to the caller's
+ * children (its first child becomes pid 1), not to the caller.  NSSET_USER needs a
+ * single-threaded caller (else -EINVAL, nothing changed). */
 int nsset_unshare(nsset_flags_t flags, struct nsset_error *err);
 
 /* ---- uid/gid maps ------------------------------------------------------------------------ */
