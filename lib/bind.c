@@ -76,17 +76,31 @@ static int registry_private(const char *path, int regfd, struct nsset_error *err
  * parent writes 'c' (commit) to the pipe; if the parent dies first it exits. */
 static pid_t keeper_start(const int fds[], size_t nfds, int *commit_fd, struct nsset_error *err)
 {
-	int p[2];
+	int p[2], q[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return nsset_fail_errno(err, errno, "cannot make a pipe");
-	pid_t pid = fork();
-	if (pid < 0) {
+	if (pipe2(q, O_CLOEXEC) < 0) {
 		int saved = errno;
 		close(p[0]);
 		close(p[1]);
+		return nsset_fail_errno(err, saved, "cannot make a pipe");
+	}
+	/* A grandchild, so that it is nobody's child: not the caller's (nor, after an exec, its
+	 * command's, whose `wait` would wait for it). */
+	pid_t mid = fork();
+	if (mid < 0) {
+		int saved = errno;
+		close(p[0]);
+		close(p[1]);
+		close(q[0]);
+		close(q[1]);
 		return nsset_fail_errno(err, saved, "cannot start the keeper");
 	}
-	if (pid == 0) {
+	if (mid == 0) {
+		pid_t pid = fork();
+		if (pid != 0) {
+			_exit(pid > 0 && write(q[1], &pid, sizeof(pid)) == (ssize_t)sizeof(pid) ? 0 : 1);
+		}
 		int maxfd = p[0];
 		for (size_t i = 0; i < nfds; i++)
 			if (fds[i] > maxfd)
@@ -121,6 +135,16 @@ static pid_t keeper_start(const int fds[], size_t nfds, int *commit_fd, struct n
 			pause();
 	}
 	close(p[0]);
+	close(q[1]);
+	pid_t pid = 0;
+	ssize_t got = read(q[0], &pid, sizeof(pid));
+	close(q[0]);
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (got != (ssize_t)sizeof(pid) || pid <= 0) {
+		close(p[1]);
+		return nsset_fail(err, ECHILD, "cannot start the keeper");
+	}
 	*commit_fd = p[1];
 	return pid;
 }
@@ -362,8 +386,6 @@ out:
 		/* A failed bind leaves nothing: take the temporary apart (the lock is ours). */
 		reg_dismantle(regpath, regfd, entry, NULL);
 	}
-	if (m.keeper > 0 && r < 0)
-		waitpid(m.keeper, NULL, 0);
 	if (tmpfd >= 0)
 		close(tmpfd);
 	if (lockfd >= 0)

@@ -125,3 +125,16 @@ test_nobody_sigkill_at_every_step_of_bind() {
 		assert_eq "" "$(ls -A "$NREG" | grep -v -x -e '~lock' | tr '\n' ' ')" "registry after $step"
 	done
 }
+
+test_nobody_keeper_is_nobodys_child() {
+	nobody_setup
+	# The command runs in nsset's place (no pid namespace): a keeper that were nsset's child
+	# would be the command's child.  The command reports its pid and the keeper's parent.
+	local out
+	out=$(as_nobody env XDG_RUNTIME_DIR="$XDG" "$NSSET" run --name u5 -U --map-root -u -- \
+		sh -c 'k=$(sed -n "s/^keeper=//p" '"$NREG"'/u5/meta); echo $$ $(cut -d" " -f4 /proc/$k/stat)')
+	local me=${out% *} parent=${out#* }
+	assert_match '^[0-9]+$' "$parent" "the keeper's parent"
+	assert_ne "$me" "$parent" "the keeper's parent is the command"
+	kill -0 "$(nmeta u5 keeper)" || fail "the keeper is gone"
+}
