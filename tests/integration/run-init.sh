@@ -190,6 +190,24 @@ test_terminal_stays_with_the_command() {
 	assert_eq "$pg" "$fg" "the command's group is the terminal's foreground"
 }
 
+test_a_stopped_command_stops_nsset_run_as_a_job() {
+	command -v script >/dev/null || skip "no script(1)"
+	local args out
+	for args in "-u" "-p"; do
+		[ "$args" = -p ] && ! kind_built pid && continue
+		# An interactive bash with job control in a pseudo-terminal: the command stops (as with
+		# ^Z), bash sees the job stopped, fg continues it, its exit status comes back.
+		out=$(printf '%s\n' "$NSSET run $args -- sh -c 'echo start; kill -TSTP \$\$; echo resumed; exit 3'" \
+			'echo "after: $?"' 'fg' 'echo "fg: $?"' 'exit' |
+			timeout 30 script -qec "bash --norc --noprofile -i" /dev/null | tr -d '\r')
+		assert_match $'start\n' "$out" "the command started ($args)"
+		assert_match 'Stopped' "$out" "bash saw the job stopped ($args)"
+		assert_match 'after: 148' "$out" "status of the stopped job ($args)"
+		assert_match $'resumed\n' "$out" "fg continued the command ($args)"
+		assert_match 'fg: 3' "$out" "exit status after fg ($args)"
+	done
+}
+
 test_pid_namespace_compiled_out_is_einval() {
 	kind_built pid && skip "pid namespaces are built in"
 	local out rc
