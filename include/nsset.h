@@ -224,7 +224,9 @@ int nsset_status_code(int wait_status);
 
 /* nsset_spawn then nsset_child_wait in one call, with one round trip less: returns the
  * child's status as nsset_child_wait does, or the error nsset_spawn would have returned
- * (child->exec_failed set the same way).  What `nsset run` does. */
+ * (child->exec_failed set the same way).  When the command has the terminal and stops (^Z),
+ * the caller stops too, as a shell's job does, and continues the command when continued
+ * (with an init too).  What `nsset run` does. */
 int nsset_spawn_wait(const struct nsset_spawn *opts, struct nsset_child *child,
 		     struct nsset_error *err);
 

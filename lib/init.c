@@ -4,12 +4,14 @@
  * forwards SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 SIGWINCH to the command, and when the
  * command exits, exits with the command's status (128+N when it was killed by signal N), which
  * makes the kernel kill everything else in the namespace (the seeds' zap_pid_ns_processes).  A holder init (hold) stays after the command,
- * idle and reaping, until SIGTERM.
+ * idle and reaping, until SIGTERM.  When the command has the terminal and stops (^Z), the init
+ * tells the caller (nsset_spawn_wait), which stops in turn, as a shell expects of a job.
  */
 #include "internal.h"
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,7 +69,13 @@ void nsset__init(const struct nsset_child_ctx *c)
 		}
 		pid_t p;
 		int st;
-		while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+		while ((p = waitpid(-1, &st, WNOHANG | WUNTRACED)) > 0) {
+			if (WIFSTOPPED(st)) {
+				/* ^Z: the caller stops in turn and continues the command later. */
+				if (p == cmd && c->events >= 0)
+					send(c->events, "S", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+				continue;
+			}
 			if (p == cmd) {
 				cmd = 0;
 				if (!hold)

@@ -40,6 +40,7 @@ struct nsset_child_ctx {
 	bool wait_go;        /* the parent writes the id maps: wait for its "go" */
 	bool self_maps;      /* the child writes its own maps (self_uid, self_gid) */
 	struct nsset_idmap self_uid, self_gid;
+	int events;          /* the init tells the parent the command stopped ('S'), or -1 */
 	bool pinned;         /* the start-up runs on one CPU; cpus is the mask to give back */
 	cpu_set_t cpus;
 };

@@ -289,12 +289,13 @@ static void plan_maps(const struct nsset_spawn *o, struct nsset_child_ctx *c)
 	}
 }
 
-/* Create the child; on success *sock is the parent's end of the channel (child->pid set). */
+/* Create the child; on success *sock is the parent's end of the channel (child->pid set).
+ * With events (not NULL), *events is where an init reports that the command stopped, or -1. */
 static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *sock,
-		 struct nsset_error *err)
+		 int *events, struct nsset_error *err)
 {
-	struct nsset_child_ctx c = { .opts = opts };
-	int sv[2], pidfd = -1, r;
+	struct nsset_child_ctx c = { .opts = opts, .events = -1 };
+	int sv[2], ev[2] = { -1, -1 }, pidfd = -1, r;
 
 	out->pid = 0;
 	out->pidfd = -1;
@@ -307,6 +308,13 @@ static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *s
 	plan_maps(opts, &c);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return nsset_fail_errno(err, errno, "cannot create a socket pair");
+	if (events && c.tty >= 0 && (opts->init || opts->hold) &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ev) < 0) {
+		r = nsset_fail_errno(err, errno, "cannot create a socket pair");
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
 
 	fflush(NULL); /* nothing buffered gets written twice */
 	pin(&c);
@@ -318,14 +326,26 @@ static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *s
 		r = nsset_fail_errno(err, errno, "cannot create the namespaces");
 		close(sv[0]);
 		close(sv[1]);
+		if (ev[0] >= 0) {
+			close(ev[0]);
+			close(ev[1]);
+		}
 		return r;
 	}
 	if (pid == 0) {
 		close(sv[0]);
 		c.sock = sv[1];
+		if (ev[0] >= 0) {
+			close(ev[0]);
+			c.events = ev[1];
+		}
 		child(&c);
 	}
 	close(sv[1]);
+	if (ev[1] >= 0)
+		close(ev[1]);
+	if (events)
+		*events = ev[0];
 	out->pid = pid;
 	out->pidfd = pidfd;
 	out->tty = c.tty;
@@ -344,6 +364,8 @@ static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *s
 	return 0;
 kill:
 	close(sv[0]);
+	if (ev[0] >= 0)
+		close(ev[0]);
 	fail_child(out);
 	return r;
 }
@@ -372,7 +394,7 @@ static int read_report(int sock, int flags, struct nsset_child *out, struct nsse
 int nsset_spawn(const struct nsset_spawn *opts, struct nsset_child *out, struct nsset_error *err)
 {
 	int sock, r;
-	if ((r = start(opts, out, &sock, err)) < 0)
+	if ((r = start(opts, out, &sock, NULL, err)) < 0)
 		return r;
 	r = read_report(sock, 0, out, err);
 	close(sock);
@@ -412,9 +434,30 @@ int nsset_status_code(int status)
 	return 255;
 }
 
+/* The command, which has the terminal, stopped (^Z): take the terminal back and stop as a job
+ * does, so that the caller's shell regains control; once continued, continue the command,
+ * giving it the terminal again if we are in the foreground (fg), not if not (bg). */
+static void job_stopped(const struct nsset_child *child)
+{
+	sigset_t ttou, old;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	pid_t job = tcgetpgrp(child->tty);
+	if (job > 0 && job != getpgrp()) {
+		tcsetpgrp(child->tty, getpgrp());
+		raise(SIGTSTP); /* stops here until SIGCONT (discarded in an orphaned group) */
+		if (tcgetpgrp(child->tty) == getpgrp())
+			tcsetpgrp(child->tty, job);
+		kill(-job, SIGCONT);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 /* Wait for the child to exit, forwarding signals; with sock >= 0, also watch the child's
- * channel and fail (killing the child) on a report.  Returns the shell status. */
-static int wait_loop(struct nsset_child *child, int sock, struct nsset_error *err)
+ * channel and fail (killing the child) on a report; with events >= 0, the init's reports of a
+ * stopped command.  Returns the shell status. */
+static int wait_loop(struct nsset_child *child, int sock, int events, struct nsset_error *err)
 {
 	sigset_t set, old;
 	int status = 0, r;
@@ -430,16 +473,28 @@ static int wait_loop(struct nsset_child *child, int sock, struct nsset_error *er
 		goto out;
 	}
 	for (;;) {
-		pid_t p = waitpid(child->pid, &status, WNOHANG);
+		pid_t p = waitpid(child->pid, &status, WNOHANG | (child->tty >= 0 ? WUNTRACED : 0));
+		if (p == child->pid && WIFSTOPPED(status)) {
+			job_stopped(child);
+			continue;
+		}
 		if (p == child->pid)
 			break;
 		if (p < 0 && errno != EINTR) {
 			r = nsset_fail_errno(err, errno, "cannot wait for process %d", (int)child->pid);
 			goto out;
 		}
-		struct pollfd fds[2] = { { .fd = sfd, .events = POLLIN }, { .fd = sock, .events = POLLIN } };
-		if (poll(fds, sock >= 0 ? 2 : 1, -1) < 0)
+		struct pollfd fds[3] = { { .fd = sfd, .events = POLLIN }, { .fd = sock, .events = POLLIN },
+					 { .fd = events, .events = POLLIN } };
+		if (poll(fds, 3, -1) < 0)
 			continue;
+		if (events >= 0 && (fds[2].revents & (POLLIN | POLLHUP))) {
+			char e;
+			if (recv(events, &e, 1, MSG_DONTWAIT) == 1 && e == 'S')
+				job_stopped(child);
+			else if (!(fds[2].revents & POLLIN))
+				events = -1; /* the init is gone */
+		}
 		if (sock >= 0 && (fds[1].revents & (POLLIN | POLLHUP))) {
 			r = read_report(sock, MSG_DONTWAIT, child, err);
 			if (r < 0 && r != -EAGAIN) {
@@ -476,18 +531,20 @@ out:
 
 int nsset_child_wait(struct nsset_child *child, struct nsset_error *err)
 {
-	return wait_loop(child, -1, err);
+	return wait_loop(child, -1, -1, err);
 }
 
 int nsset_spawn_wait(const struct nsset_spawn *opts, struct nsset_child *child,
 		     struct nsset_error *err)
 {
-	int sock, r;
-	if ((r = start(opts, child, &sock, err)) < 0)
+	int sock, events, r;
+	if ((r = start(opts, child, &sock, &events, err)) < 0)
 		return r;
 	/* Not waiting for the exec saves a round trip: a failure before it is in the channel
 	 * when the child has exited.  A holder does not exit: watch its channel meanwhile. */
-	r = wait_loop(child, opts->hold ? sock : -1, err);
+	r = wait_loop(child, opts->hold ? sock : -1, events, err);
+	if (events >= 0)
+		close(events);
 	if (r >= 0) {
 		int rep = read_report(sock, MSG_DONTWAIT, child, err);
 		if (rep < 0 && rep != -EAGAIN)

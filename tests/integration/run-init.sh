@@ -40,36 +40,38 @@ test_orphaned_grandchild_is_reaped() {
 }
 
 # Start nsset run in the background with a command that writes "ready" and waits for a signal.
+# (A background job of a script ignores SIGINT and SIGQUIT: give them back their default.)
 start_waiting() { # NSSET-ARGS... (the command is appended)
-	"$NSSET" run "$@" -- sh -c '
-		trap "echo got-TERM >>$OUT; exit 7" TERM
-		trap "echo got-USR1 >>$OUT; exit 8" USR1
-		trap "echo got-WINCH >>$OUT; exit 9" WINCH
+	( trap - INT QUIT; exec "$NSSET" run "$@" -- sh -c '
+		for s in TERM INT HUP QUIT USR1 USR2 WINCH; do trap "echo got-$s >>$OUT; exit 9" $s; done
 		echo ready >>$OUT
-		while :; do sleep 0.05; done' &
+		while :; do sleep 0.05; done' ) &
 	pid=$!
 	defer kill -KILL $pid
-	wait_for grep -q ready "$TMPDIR_TEST/out" || fail "the command did not start"
+	wait_for grep -q ready "$OUT" || fail "the command did not start"
 }
 
-check_forwarded() { # SIGNAL EXPECTED-STATUS NSSET-ARGS...
-	local sig=$1 want=$2 rc; shift 2
+check_forwarded() { # SIGNAL NSSET-ARGS...
+	local sig=$1 rc; shift
 	export OUT=$TMPDIR_TEST/out
 	: >"$OUT"
 	start_waiting "$@"
 	kill -"$sig" $pid
 	wait $pid; rc=$?
-	assert_eq "$want" "$rc" "exit status after SIG$sig ($*)"
-	assert_contains "got-$sig" "$(cat "$TMPDIR_TEST/out")" "the command saw SIG$sig ($*)"
+	assert_eq 9 "$rc" "exit status after SIG$sig ($*)"
+	assert_eq $'ready\ngot-'"$sig" "$(cat "$OUT")" "what the command saw (SIG$sig, $*)"
 }
 
 test_signals_are_forwarded_to_the_command() {
-	check_forwarded TERM 7
-	check_forwarded USR1 8 -m
-	need_kind pid
-	check_forwarded TERM 7 -p
-	check_forwarded USR1 8 -p
-	check_forwarded WINCH 9 -p
+	local sig
+	for sig in TERM INT HUP QUIT USR1 USR2 WINCH; do
+		check_forwarded "$sig"
+		kind_built pid && check_forwarded "$sig" -p
+	done
+	check_forwarded TERM -m -u -i
+	need_kind user
+	local p=; kind_built pid && p=-p
+	check_forwarded USR1 -U --map-root $p -n
 }
 
 test_exit_status_passes_through() {
@@ -186,6 +188,24 @@ test_terminal_stays_with_the_command() {
 	assert_eq tty "${lines[0]}" "stdin is the terminal"
 	local pg=${lines[1]% *} fg=${lines[1]#* }
 	assert_eq "$pg" "$fg" "the command's group is the terminal's foreground"
+}
+
+test_a_stopped_command_stops_nsset_run_as_a_job() {
+	command -v script >/dev/null || skip "no script(1)"
+	local args out
+	for args in "-u" "-p"; do
+		[ "$args" = -p ] && ! kind_built pid && continue
+		# An interactive bash with job control in a pseudo-terminal: the command stops (as with
+		# ^Z), bash sees the job stopped, fg continues it, its exit status comes back.
+		out=$(printf '%s\n' "$NSSET run $args -- sh -c 'echo start; kill -TSTP \$\$; echo resumed; exit 3'" \
+			'echo "after: $?"' 'fg' 'echo "fg: $?"' 'exit' |
+			timeout 30 script -qec "bash --norc --noprofile -i" /dev/null | tr -d '\r')
+		assert_match $'start\n' "$out" "the command started ($args)"
+		assert_match 'Stopped' "$out" "bash saw the job stopped ($args)"
+		assert_match 'after: 148' "$out" "status of the stopped job ($args)"
+		assert_match $'resumed\n' "$out" "fg continued the command ($args)"
+		assert_match 'fg: 3' "$out" "exit status after fg ($args)"
+	done
 }
 
 test_pid_namespace_compiled_out_is_einval() {
