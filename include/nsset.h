@@ -198,8 +198,9 @@ struct nsset_child {
 	int pidfd;                 /* O_CLOEXEC pidfd of the child, -1 when none */
 	bool exec_failed;          /* nsset_spawn failed because the command could not be run:
 				      -ENOENT (not found, exit status 127) or another errno (126) */
-	int tty;                   /* the terminal (fd) whose foreground the command took, given
-				      back by nsset_child_wait; -1 when none */
+	bool took_tty;             /* the command took the foreground of the terminal on tty_fd,
+				      given back by nsset_child_wait (a zeroed struct: no) */
+	int tty_fd;
 };
 
 /* Start a child as described by opts.  Returns 0 once the child has gone on: it exec'd the

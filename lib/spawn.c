@@ -300,7 +300,8 @@ static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *s
 	out->pid = 0;
 	out->pidfd = -1;
 	out->exec_failed = false;
-	out->tty = -1;
+	out->took_tty = false;
+	out->tty_fd = -1;
 	if ((r = check_opts(opts, err)) < 0)
 		return r;
 	c.tty = opts->no_tty_foreground || !opts->argv ? -1 : foreground_tty();
@@ -348,7 +349,8 @@ static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *s
 		*events = ev[0];
 	out->pid = pid;
 	out->pidfd = pidfd;
-	out->tty = c.tty;
+	out->took_tty = c.tty >= 0;
+	out->tty_fd = c.tty;
 
 	if (c.wait_go) {
 		if ((r = nsset_idmaps_write(pid, opts->uid_map, opts->n_uid_map, opts->gid_map,
@@ -443,12 +445,12 @@ static void job_stopped(const struct nsset_child *child)
 	sigemptyset(&ttou);
 	sigaddset(&ttou, SIGTTOU);
 	sigprocmask(SIG_BLOCK, &ttou, &old);
-	pid_t job = tcgetpgrp(child->tty);
+	pid_t job = tcgetpgrp(child->tty_fd);
 	if (job > 0 && job != getpgrp()) {
-		tcsetpgrp(child->tty, getpgrp());
+		tcsetpgrp(child->tty_fd, getpgrp());
 		raise(SIGTSTP); /* stops here until SIGCONT (discarded in an orphaned group) */
-		if (tcgetpgrp(child->tty) == getpgrp())
-			tcsetpgrp(child->tty, job);
+		if (tcgetpgrp(child->tty_fd) == getpgrp())
+			tcsetpgrp(child->tty_fd, job);
 		kill(-job, SIGCONT);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -473,7 +475,7 @@ static int wait_loop(struct nsset_child *child, int sock, int events, struct nss
 		goto out;
 	}
 	for (;;) {
-		pid_t p = waitpid(child->pid, &status, WNOHANG | (child->tty >= 0 ? WUNTRACED : 0));
+		pid_t p = waitpid(child->pid, &status, WNOHANG | (child->took_tty ? WUNTRACED : 0));
 		if (p == child->pid && WIFSTOPPED(status)) {
 			job_stopped(child);
 			continue;
@@ -512,14 +514,14 @@ static int wait_loop(struct nsset_child *child, int sock, int events, struct nss
 	}
 	r = nsset_status_code(status);
 	/* Take the terminal back if the command had it. */
-	if (child->tty >= 0) {
+	if (child->took_tty) {
 		sigset_t ttou;
 		sigemptyset(&ttou);
 		sigaddset(&ttou, SIGTTOU);
 		sigprocmask(SIG_BLOCK, &ttou, NULL);
-		pid_t fg = tcgetpgrp(child->tty);
+		pid_t fg = tcgetpgrp(child->tty_fd);
 		if (fg > 0 && fg != getpgrp() && kill(-fg, 0) < 0 && errno == ESRCH)
-			tcsetpgrp(child->tty, getpgrp());
+			tcsetpgrp(child->tty_fd, getpgrp());
 	}
 	nsset_child_release(child);
 out:
