@@ -98,15 +98,16 @@ static pid_t keeper_start(const int fds[], size_t nfds, int *commit_fd, struct n
 	}
 	if (mid == 0) {
 		pid_t pid = fork();
-		if (pid != 0) {
-			_exit(pid > 0 && write(q[1], &pid, sizeof(pid)) == (ssize_t)sizeof(pid) ? 0 : 1);
-		}
-		int maxfd = p[0];
+		if (pid != 0)
+			_exit(pid > 0 ? 0 : 1);
+		/* Drop every inherited descriptor (the registry lock among them) before telling the
+		 * parent it runs: a kill of the parent after that leaves no lock held by us. */
+		int maxfd = p[0] > q[1] ? p[0] : q[1];
 		for (size_t i = 0; i < nfds; i++)
 			if (fds[i] > maxfd)
 				maxfd = fds[i];
 		for (int fd = 3; fd <= maxfd; fd++) {
-			bool keep = fd == p[0];
+			bool keep = fd == p[0] || fd == q[1];
 			for (size_t i = 0; i < nfds && !keep; i++)
 				keep = fds[i] == fd;
 			if (!keep)
@@ -127,6 +128,10 @@ static pid_t keeper_start(const int fds[], size_t nfds, int *commit_fd, struct n
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
 		prctl(PR_SET_NAME, "nsset-keeper", 0, 0, 0);
+		pid = getpid();
+		if (write(q[1], &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
+			_exit(1);
+		close(q[1]);
 		char c = 0;
 		if (read(p[0], &c, 1) != 1 || c != 'c')
 			_exit(0);

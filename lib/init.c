@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +56,11 @@ void nsset__init(const struct nsset_child_ctx *c)
 	nsset__unpin(c);
 	/* The parent sees EOF once the command has exec'd and this copy is closed. */
 	close(c->sock);
+	/* Nothing of the caller's stays open in a long-lived init (a holder above all): a pipe or
+	 * lock it inherited would otherwise be held as long as it lives. */
+	if (c->events > 3)
+		syscall(SYS_close_range, 3u, (unsigned)c->events - 1, 0u);
+	syscall(SYS_close_range, c->events >= 3 ? (unsigned)c->events + 1 : 3u, ~0u, 0u);
 
 	for (;;) {
 		siginfo_t si;

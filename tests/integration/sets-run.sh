@@ -73,3 +73,18 @@ test_run_name_netns_link() {
 	"$NSSET" release --registry "$REG" "$name" || fail "release failed"
 	[ ! -e "/run/netns/$name" ] || fail "netns link left"
 }
+
+test_holder_keeps_none_of_the_callers_descriptors() {
+	need_kind pid
+	sets_setup
+	# A pipe open on fd 7 of the caller: a holder that kept it would hold the pipe as long as
+	# the set lives (a command substitution around `run --name` would never end).
+	exec 7> >(cat >/dev/null)
+	"$NSSET" run --registry "$REG" --name web -p -u || fail "run --name failed"
+	exec 7>&-
+	local h fds
+	h=$(set_holder web)
+	fds=$(ls /proc/"$h"/fd | sort -n | tr '\n' ' ')
+	assert_eq "0 1 2 " "$fds" "the holder's descriptors"
+	assert_eq /dev/null "$(readlink /proc/"$h"/fd/1)" "the holder's stdout"
+}
