@@ -26,6 +26,31 @@ int cli_fail(const char *verb, const char *object, const struct nsset_error *err
 /* Each verb: int cli_VERB(int argc, char **argv), argv[0] is the verb; returns the exit status. */
 typedef int (*cli_verb_fn)(int argc, char **argv);
 
+/* A warning (stderr and the log) and a debug message (with --debug only). */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 int cli_run(int argc, char **argv);
+
+/* ---- the OCI runtime (cli/oci-*.c) ---------------------------------------------------------
+ * Each verb is also reachable as `nsset oci VERB ...`.  `nsset run` hands over to cli_oci_run
+ * when cli_global.oci is set or its first argument is an OCI option (-b/--bundle, -d/--detach,
+ * --pid-file, --console-socket, --no-pivot, --no-new-keyring, --preserve-fds, --keep). */
+int cli_oci(int argc, char **argv);
+int cli_oci_run(int argc, char **argv);
+int cli_oci_create(int argc, char **argv);
+int cli_oci_start(int argc, char **argv);
+int cli_oci_state(int argc, char **argv);
+int cli_oci_kill(int argc, char **argv);
+int cli_oci_delete(int argc, char **argv);
+int cli_oci_exec(int argc, char **argv);
+int cli_oci_list(int argc, char **argv);
+int cli_oci_ps(int argc, char **argv);
+int cli_oci_spec(int argc, char **argv);
+int cli_oci_features(int argc, char **argv);
+int cli_oci_pause(int argc, char **argv);
+int cli_oci_resume(int argc, char **argv);
+/* The state root (--root, or the default for this user); exits with a message if too long. */
+const char *cli_oci_root(void);
 
 #endif
