@@ -31,6 +31,9 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cli_run(int argc, char **argv);
+/* The OCI runtime's `nsset [--root DIR] run [--bundle DIR] ... ID`: cli_run hands over to it
+ * when OCI global options were given or the first argument is one of the OCI run options. */
+int cli_oci_run(int argc, char **argv);
 
 /* ---- the OCI runtime (cli/oci-*.c) ---------------------------------------------------------
  * Each verb is also reachable as `nsset oci VERB ...`.  `nsset run` hands over to cli_oci_run

@@ -19,4 +19,32 @@ void nsset_error_clear(struct nsset_error *err);
 
 #define NSSET_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ---- the child side of nsset_spawn (spawn.c, setup.c, init.c) ---- */
+
+/* What the child sends back on the error channel when something fails (nothing is sent on
+ * success: the channel is O_CLOEXEC and the parent sees EOF once the command exec'd). */
+struct nsset_report {
+	int code;            /* negative errno */
+	bool exec;           /* the command itself could not be run (127/126) */
+	char msg[NSSET_ERRMSG_MAX];
+};
+
+/* Everything the child needs, prepared by the parent before the clone. */
+struct nsset_child_ctx {
+	const struct nsset_spawn *opts;
+	int sock;            /* the child's end of the channel */
+	bool take_tty;       /* the caller's process group owns the terminal on fd 0 */
+	bool pid_ns;         /* the child is pid 1 of a new pid namespace */
+};
+
+/* Send err (or a report of the exec failure) to the parent, then _exit(status). */
+__attribute__((noreturn)) void nsset__child_fail(const struct nsset_child_ctx *c,
+						  const struct nsset_error *err, bool exec, int status);
+/* The run set-up in the child: propagation, hostname, root, proc, cwd, loopback. */
+int nsset__child_setup(const struct nsset_spawn *opts, struct nsset_error *err);
+/* Run the command (exec argv, or child_main) in the current process; never returns. */
+__attribute__((noreturn)) void nsset__child_exec(const struct nsset_child_ctx *c);
+/* Be nsset's init: start the command as a child and supervise it; never returns. */
+__attribute__((noreturn)) void nsset__init(const struct nsset_child_ctx *c);
+
 #endif

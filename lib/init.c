@@ -1,0 +1,81 @@
+/* nsset's init, after tini: pid 1 of a new pid namespace (or a child subreaper without one).
+ *
+ * It starts the command as its child, reaps every zombie (orphans re-parented to it included),
+ * forwards SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 SIGWINCH to the command, and when the
+ * command exits kills everything else in the namespace (the seeds' zap_pid_ns_processes, done
+ * from user space so that the exit status is the command's) and exits with the command's
+ * status, 128+N when it was killed by signal N.  A holder init (hold) stays after the command,
+ * idle and reaping, until SIGTERM.
+ */
+#include "internal.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+__attribute__((noreturn)) static void finish(const struct nsset_child_ctx *c, int code)
+{
+#if NSSET_BUILD_PID_NS
+	if (c->pid_ns) {
+		/* From pid 1, kill(-1) reaches every other process of the namespace. */
+		kill(-1, SIGKILL);
+		while (wait(NULL) > 0 || errno == EINTR)
+			;
+	}
+#endif
+	(void)c;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	_exit(code);
+}
+
+void nsset__init(const struct nsset_child_ctx *c)
+{
+	const struct nsset_spawn *o = c->opts;
+	struct nsset_error err = { 0 };
+	sigset_t set;
+	pid_t cmd = 0;
+	bool hold = o->hold;
+
+	nsset_forward_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	prctl(PR_SET_NAME, "nsset-init");
+	if (!c->pid_ns)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+	if (o->argv || o->child_main) {
+		cmd = fork();
+		if (cmd < 0) {
+			nsset_fail_errno(&err, errno, "cannot start the command");
+			nsset__child_fail(c, &err, false, 125);
+		}
+		if (cmd == 0)
+			nsset__child_exec(c); /* reports an exec failure on the channel itself */
+	}
+	/* The parent sees EOF once the command has exec'd and this copy is closed. */
+	close(c->sock);
+
+	for (;;) {
+		siginfo_t si;
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo != SIGCHLD) {
+			if (cmd > 0)
+				kill(cmd, si.si_signo);
+			else if (si.si_signo == SIGTERM)
+				finish(c, 0);
+			continue;
+		}
+		pid_t p;
+		int st;
+		while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (p == cmd) {
+				cmd = 0;
+				if (!hold)
+					finish(c, nsset_status_code(st));
+			}
+		}
+	}
+}

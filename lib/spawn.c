@@ -1,0 +1,379 @@
+/* A child in new namespaces: clone3 with a pidfd, id maps written by the parent before the
+ * child goes on, and an error channel that brings a failure in the child back as errno +
+ * message.
+ *
+ *   parent                                  child (new namespaces)
+ *   socketpair(SEQPACKET)
+ *   clone3(CLONE_NEW* | CLONE_PIDFD)  ───►  PR_SET_PDEATHSIG; wait for "go"
+ *   write uid_map, gid_map
+ *   send "go"                         ───►  set-up (propagation, hostname, root, proc, cwd, lo)
+ *                                            child_setup(); exec (or init, or child_main)
+ *   recv: EOF = went on               ◄───  a report {errno, message} on failure, then _exit
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+void nsset_forward_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < NSSET_ARRAY_SIZE(forwarded); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+/* ---- child side ---- */
+
+void nsset__child_fail(const struct nsset_child_ctx *c, const struct nsset_error *err, bool exec,
+		       int status)
+{
+	struct nsset_report rep = { .code = err->code ? err->code : -EIO, .exec = exec };
+	memcpy(rep.msg, err->msg, sizeof(rep.msg));
+	rep.msg[sizeof(rep.msg) - 1] = '\0';
+	size_t len = offsetof(struct nsset_report, msg) + strlen(rep.msg) + 1;
+	if (send(c->sock, &rep, len, MSG_NOSIGNAL) < 0) {
+		/* nobody to tell */
+	}
+	_exit(status);
+}
+
+void nsset__child_exec(const struct nsset_child_ctx *c)
+{
+	const struct nsset_spawn *o = c->opts;
+	struct nsset_error err = { 0 };
+	sigset_t none;
+
+	if (o->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (c->take_tty && setpgid(0, 0) == 0) {
+		/* From a background group tcsetpgrp would stop us with SIGTTOU: block it. */
+		sigset_t ttou, old;
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		sigprocmask(SIG_BLOCK, &ttou, &old);
+		tcsetpgrp(0, getpgrp());
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	if (!o->argv) {
+		close(c->sock);
+		_exit(o->child_main ? o->child_main(o->arg) : 0);
+	}
+	/* Nothing of nsset's but 0, 1, 2 (and the preserved ones) reaches the command. */
+	for (unsigned int fd = 3; fd < 3 + o->preserve_fds; fd++)
+		if ((int)fd != c->sock)
+			fcntl((int)fd, F_SETFD, 0);
+	if (syscall(SYS_close_range, 3 + o->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		for (int fd = 3 + (int)o->preserve_fds; fd < 1024; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	extern char **environ;
+	execvpe(o->argv[0], o->argv, o->envp ? o->envp : environ);
+	int e = errno;
+	if (e == ENOENT)
+		nsset_fail(&err, e, "%s: command not found", o->argv[0]);
+	else
+		nsset_fail_errno(&err, e, "cannot execute %s", o->argv[0]);
+	nsset__child_fail(c, &err, true, e == ENOENT ? 127 : 126);
+}
+
+#if NSSET_BUILD_USER_NS
+/* With explicit maps that map 0, become root inside (the caller's own id may be unmapped). */
+static int become_root(const struct nsset_spawn *o, struct nsset_error *err)
+{
+	bool uid0 = false, gid0 = false;
+	for (size_t i = 0; i < o->n_uid_map; i++)
+		uid0 |= o->uid_map[i].inner == 0;
+	for (size_t i = 0; i < o->n_gid_map; i++)
+		gid0 |= o->gid_map[i].inner == 0;
+	if (gid0 && getegid() != 0 && setresgid(0, 0, 0) < 0)
+		return nsset_fail_errno(err, errno, "cannot become group 0 in the user namespace");
+	if (uid0 && geteuid() != 0 && setresuid(0, 0, 0) < 0)
+		return nsset_fail_errno(err, errno, "cannot become user 0 in the user namespace");
+	return 0;
+}
+#endif
+
+__attribute__((noreturn)) static void child(struct nsset_child_ctx *c)
+{
+	const struct nsset_spawn *o = c->opts;
+	struct nsset_error err = { 0 };
+	char go;
+
+	if (o->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Wait until the parent wrote the maps; EOF means it died or gave up. */
+	ssize_t n;
+	while ((n = recv(c->sock, &go, 1, 0)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(125);
+	/* Keep the channel clear of the descriptors the command is given. */
+	if (o->preserve_fds && c->sock < 3 + (int)o->preserve_fds) {
+		int fd = fcntl(c->sock, F_DUPFD_CLOEXEC, 3 + (int)o->preserve_fds);
+		if (fd >= 0) {
+			close(c->sock);
+			c->sock = fd;
+		}
+	}
+#if NSSET_BUILD_USER_NS
+	if ((o->flags & NSSET_USER) && !o->map_root && become_root(o, &err) < 0)
+		nsset__child_fail(c, &err, false, 125);
+#endif
+	if (nsset__child_setup(o, &err) < 0)
+		nsset__child_fail(c, &err, false, 125);
+	if (o->child_setup) {
+		int r = o->child_setup(o->arg, &err);
+		if (r < 0) {
+			if (!err.code)
+				nsset_fail_errno(&err, r, "child set-up failed");
+			nsset__child_fail(c, &err, false, 125);
+		}
+	}
+	if (o->init || o->hold)
+		nsset__init(c);
+	nsset__child_exec(c);
+}
+
+/* ---- parent side ---- */
+
+static pid_t do_clone(uint64_t flags, int *pidfd)
+{
+	struct clone_args args = {
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid >= 0 || errno != ENOSYS)
+		return (pid_t)pid;
+	/* No clone3 (before Linux 5.3): clone as fork, no pidfd; CLONE_NEWTIME needs clone3. */
+	*pidfd = -1;
+	if (flags & CLONE_NEWTIME) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+static void id_self(struct nsset_idmap *m, uint32_t id)
+{
+	m->inner = 0;
+	m->outer = id;
+	m->count = 1;
+}
+
+static int check_opts(const struct nsset_spawn *o, struct nsset_error *err)
+{
+	int r = nsset_flags_check(o->flags, err);
+	if (r < 0)
+		return r;
+	if (o->hostname && !(o->flags & NSSET_UTS))
+		return nsset_fail(err, EINVAL, "a hostname needs a new UTS namespace");
+	if (o->root && !(o->flags & NSSET_MNT))
+		return nsset_fail(err, EINVAL, "a new root needs a new mount namespace");
+	if (o->mount_proc && !(o->flags & NSSET_MNT))
+		return nsset_fail(err, EINVAL, "mounting proc needs a new mount namespace");
+	if ((o->map_root || o->n_uid_map || o->n_gid_map) && !(o->flags & NSSET_USER))
+		return nsset_fail(err, EINVAL, "id maps need a new user namespace");
+	if (!o->argv && !o->child_main && !o->hold)
+		return nsset_fail(err, EINVAL, "nothing to run (no command, no child_main, no hold)");
+	if (o->argv && !o->argv[0])
+		return nsset_fail(err, EINVAL, "empty command");
+	if ((r = nsset_idmaps_check(o->uid_map, o->n_uid_map, err)) < 0 ||
+	    (r = nsset_idmaps_check(o->gid_map, o->n_gid_map, err)) < 0)
+		return r;
+	return 0;
+}
+
+static void reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int nsset_spawn(const struct nsset_spawn *opts, struct nsset_child *out, struct nsset_error *err)
+{
+	struct nsset_child_ctx c = { .opts = opts };
+	int sv[2], pidfd = -1, r;
+
+	out->pid = 0;
+	out->pidfd = -1;
+	out->exec_failed = false;
+	out->took_tty = false;
+	if ((r = check_opts(opts, err)) < 0)
+		return r;
+	c.take_tty = !opts->no_tty_foreground && opts->argv && isatty(0) && tcgetpgrp(0) == getpgrp();
+	c.pid_ns = (opts->flags & NSSET_PID) != 0;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return nsset_fail_errno(err, errno, "cannot create a socket pair");
+
+	fflush(NULL); /* nothing buffered gets written twice */
+	pid_t pid = do_clone((uint64_t)nsset_flags_to_clone(opts->flags), &pidfd);
+	if (pid < 0) {
+		r = nsset_fail_errno(err, errno, "cannot create the namespaces");
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		c.sock = sv[1];
+		child(&c);
+	}
+	close(sv[1]);
+
+#if NSSET_BUILD_USER_NS
+	if (opts->flags & NSSET_USER) {
+		struct nsset_idmap u, g;
+		const struct nsset_idmap *uv = opts->uid_map, *gv = opts->gid_map;
+		size_t nu = opts->n_uid_map, ng = opts->n_gid_map;
+		if (opts->map_root) {
+			id_self(&u, geteuid());
+			id_self(&g, getegid());
+			uv = &u, nu = 1, gv = &g, ng = 1;
+		}
+		if ((r = nsset_idmaps_write(pid, uv, nu, gv, ng, err)) < 0)
+			goto kill;
+	}
+#else
+	(void)id_self;
+#endif
+	char go = 1;
+	if (send(sv[0], &go, 1, MSG_NOSIGNAL) != 1) {
+		r = nsset_fail_errno(err, errno, "the child is gone");
+		goto kill;
+	}
+	struct nsset_report rep;
+	ssize_t n;
+	while ((n = recv(sv[0], &rep, sizeof(rep), 0)) < 0 && errno == EINTR)
+		;
+	if (n < 0) {
+		r = nsset_fail_errno(err, errno, "cannot read from the child");
+		goto kill;
+	}
+	if (n > 0) {
+		if ((size_t)n <= offsetof(struct nsset_report, msg))
+			r = nsset_fail(err, EIO, "garbled report from the child");
+		else {
+			rep.msg[sizeof(rep.msg) - 1] = '\0';
+			r = nsset_fail(err, rep.code ? rep.code : EIO, "%s", rep.msg);
+			out->exec_failed = rep.exec;
+		}
+		goto kill;
+	}
+	close(sv[0]);
+	out->pid = pid;
+	out->pidfd = pidfd;
+	out->took_tty = c.take_tty;
+	return 0;
+
+kill:
+	kill(pid, SIGKILL);
+	reap(pid);
+	close(sv[0]);
+	if (pidfd >= 0)
+		close(pidfd);
+	return r;
+}
+
+int nsset_child_kill(const struct nsset_child *child, int sig, struct nsset_error *err)
+{
+	long r;
+	if (child->pidfd >= 0)
+		r = syscall(SYS_pidfd_send_signal, child->pidfd, sig, NULL, 0);
+	else if (child->pid > 0)
+		r = kill(child->pid, sig);
+	else
+		return nsset_fail(err, ESRCH, "no child");
+	if (r < 0)
+		return nsset_fail_errno(err, errno, "cannot signal process %d", (int)child->pid);
+	return 0;
+}
+
+void nsset_child_release(struct nsset_child *child)
+{
+	if (child->pidfd >= 0)
+		close(child->pidfd);
+	child->pidfd = -1;
+	child->pid = 0;
+}
+
+int nsset_status_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+int nsset_child_wait(struct nsset_child *child, struct nsset_error *err)
+{
+	sigset_t set, old;
+	int status, r;
+
+	if (child->pid <= 0)
+		return nsset_fail(err, ECHILD, "no child to wait for");
+	nsset_forward_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		r = nsset_fail_errno(err, errno, "cannot create a signalfd");
+		goto out;
+	}
+	for (;;) {
+		pid_t p = waitpid(child->pid, &status, WNOHANG);
+		if (p == child->pid)
+			break;
+		if (p < 0 && errno != EINTR) {
+			r = nsset_fail_errno(err, errno, "cannot wait for process %d", (int)child->pid);
+			goto out;
+		}
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof(si));
+		if (n != (ssize_t)sizeof(si))
+			continue;
+		if ((int)si.ssi_signo != SIGCHLD)
+			nsset_child_kill(child, (int)si.ssi_signo, NULL);
+	}
+	r = nsset_status_code(status);
+	/* Take the terminal back if the command had it. */
+	if (child->took_tty) {
+		sigset_t ttou;
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		sigprocmask(SIG_BLOCK, &ttou, NULL);
+		pid_t fg = tcgetpgrp(0);
+		if (fg > 0 && fg != getpgrp() && kill(-fg, 0) < 0 && errno == ESRCH)
+			tcsetpgrp(0, getpgrp());
+	}
+	nsset_child_release(child);
+out:
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
