@@ -53,6 +53,13 @@ int cli_oci_spec(int argc, char **argv);
 int cli_oci_features(int argc, char **argv);
 int cli_oci_pause(int argc, char **argv);
 int cli_oci_resume(int argc, char **argv);
+struct oci_create_opts;
+struct oci_config;
+/* Parse create/run options into o; 0, 1 after --help, -1 on an error (printed). */
+int cli_oci_parse_create(const char *verb, int argc, char **argv, struct oci_create_opts *o,
+			 bool *detach);
+/* Load BUNDLE/config.json (debug-logging what this host ignores); 0 or the exit status. */
+int cli_oci_load(const char *verb, const struct oci_create_opts *o, struct oci_config **c);
 /* The state root (--root, or the default for this user); exits with a message if too long. */
 const char *cli_oci_root(void);
 

@@ -95,7 +95,7 @@ int cli_oci_features(int argc, char **argv)
 	json_object_object_add(an, "io.github.seccomp.libseccomp.version", json_object_new_string(ver));
 	json_object_object_add(o, "annotations", an);
 
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return 0;
 }

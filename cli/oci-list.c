@@ -69,7 +69,7 @@ int cli_oci_list(int argc, char **argv)
 	}
 	free(ids);
 	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(arr);
 	}
 	return 0;

@@ -109,7 +109,7 @@ static char *rootless(void)
 			i--;
 		}
 	}
-	char *out = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	char *out = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(c);
 	return out;
 }

@@ -41,9 +41,11 @@ int oci_container_info(const char *root, const char *id, struct oci_info *info,
 /* The state JSON (state-schema.json), malloc'd. */
 int oci_container_state(const char *root, const char *id, char **json, struct nsset_error *err);
 
-/* create: returns 0 with *pid the container's process, waiting for start (or started, with
+/* create (c: the bundle's config, from oci_config_load): returns 0 with *pid the container's process, waiting for start (or started, with
  * start_now).  On failure nothing is left: no process, cgroup, mount or state. */
-int oci_create(const struct oci_create_opts *o, pid_t *pid, struct nsset_error *err);
+struct oci_config;
+int oci_create(const struct oci_create_opts *o, struct oci_config *c, pid_t *pid,
+	       struct nsset_error *err);
 int oci_start(const char *root, const char *id, struct nsset_error *err);
 /* Send sig to the container's process, or with all to every process of its cgroup. */
 int oci_kill(const char *root, const char *id, int sig, bool all, struct nsset_error *err);
@@ -56,7 +58,8 @@ int oci_pause(const char *root, const char *id, bool pause, struct nsset_error *
 
 /* run: create + start + wait.  Returns the exit status as a shell reports it (>= 0), after
  * deleting the container; with detach, returns 0 once started. */
-int oci_run(const struct oci_create_opts *o, bool detach, struct nsset_error *err);
+int oci_run(const struct oci_create_opts *o, struct oci_config *c, bool detach,
+	    struct nsset_error *err);
 
 struct oci_exec_opts {
 	const char *root, *id;

@@ -253,7 +253,7 @@ int oci_state_write(int dirfd, const struct oci_state *s, struct nsset_error *er
 	}
 	json_object_object_add(o, "annotations", a);
 	size_t len;
-	const char *str = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
+	const char *str = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	int r = oci_state_put_file(dirfd, "state.json", str, len, err);
 	json_object_put(o);
 	return r;
@@ -401,7 +401,7 @@ char *oci_state_json(const struct oci_state *s, enum oci_status status)
 	json_object_object_add(o, "bundle", json_object_new_string(s->bundle ? s->bundle : ""));
 	if (s->created && *s->created)
 		json_object_object_add(o, "created", json_object_new_string(s->created));
-	if (s->annotations) {
+	if (s->annotations && s->annotations[0]) {
 		struct json_object *a = json_object_new_object();
 		for (char **p = s->annotations; *p; p++) {
 			char *eq = strchr(*p, '=');
@@ -413,7 +413,7 @@ char *oci_state_json(const struct oci_state *s, enum oci_status status)
 		}
 		json_object_object_add(o, "annotations", a);
 	}
-	char *out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	char *out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return out;
 }
