@@ -210,7 +210,7 @@ static int bind_host(const struct oci_mount *m, const char *host, int dst, const
 	int tree = oci_tree_clone(AT_FDCWD, host, true, what, err);
 	if (tree < 0)
 		return tree;
-	int r = finish(m, tree, dst, false, what, err);
+	int r = finish(m, tree, dst, true, what, err); /* ro etc. on the submounts too */
 	close(tree);
 	return r;
 }
@@ -443,10 +443,16 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 	} else if (!strcmp(type, "sysfs") || !strcmp(type, "mqueue")) {
 		struct nsset_error first = { 0 };
 		r = mount_fs(m, type, m->data, dst, o, what, &first);
-		if (r == -EPERM) /* user namespace without its own net / ipc namespace */
-			r = bind_host(m, !strcmp(type, "sysfs") ? "/sys" : "/dev/mqueue", dst, what, err);
-		else if (r < 0 && err)
+		if (r == -EPERM) { /* user namespace without its own net / ipc namespace */
+			const char *host = !strcmp(type, "sysfs") ? "/sys" : "/dev/mqueue";
+			struct nsset_error second = { 0 };
+			r = bind_host(m, host, dst, what, &second);
+			if (r < 0 && err)
+				nsset_fail(err, r, "%s (and binding the host's %s instead failed: %s)",
+					   first.msg, host, second.msg);
+		} else if (r < 0 && err) {
 			*err = first;
+		}
 	} else if (!strcmp(type, "devpts")) {
 		struct nsset_error first = { 0 };
 		r = mount_fs(m, type, m->data, dst, o, what, &first);
