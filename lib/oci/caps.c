@@ -55,6 +55,17 @@ int oci_cap_last(void)
 	return last = v;
 }
 
+/* "CAP_KILL" for messages (libcap's names are lower case). */
+static const char *cap_name(int cap, char *buf, size_t size)
+{
+	char *n = cap_to_name(cap);
+	snprintf(buf, size, "%s", n ? n : "?");
+	cap_free(n);
+	for (char *p = buf; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return buf;
+}
+
 static uint64_t known_mask(void)
 {
 	int last = oci_cap_last();
@@ -72,11 +83,10 @@ int oci_caps_prepare(const struct oci_caps *caps, struct nsset_error *err)
 		if (r <= 0)
 			continue; /* already dropped (or unknown) */
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
-			char *name = cap_to_name(cap);
 			int e = errno;
-			nsset_fail_errno(err, e, "cannot drop %s from the bounding set", name ? name : "?");
-			cap_free(name);
-			return -e;
+			char name[64];
+			return nsset_fail_errno(err, e, "cannot drop %s from the bounding set",
+						cap_name(cap, name, sizeof(name)));
 		}
 	}
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
@@ -133,11 +143,9 @@ int oci_caps_apply(const struct oci_caps *caps, struct nsset_error *err)
 			continue;
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0) {
 			int e = errno;
-			char *name = cap_to_name(cap);
-			nsset_fail_errno(err, e, "cannot raise ambient %s (it must be permitted and inheritable)",
-					 name ? name : "?");
-			cap_free(name);
-			return -e;
+			char name[64];
+			return nsset_fail_errno(err, e, "cannot raise ambient %s (it must be permitted and inheritable)",
+						cap_name(cap, name, sizeof(name)));
 		}
 	}
 	return 0;

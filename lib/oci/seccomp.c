@@ -194,7 +194,7 @@ int oci_seccomp_send_notify_fd(int sock, int notify_fd, const char *metadata,
 	if (metadata)
 		json_object_object_add(msg, "metadata", json_object_new_string(metadata));
 	json_object_object_add(msg, "state", state);
-	const char *text = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
+	const char *text = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
 	struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
