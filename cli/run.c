@@ -84,6 +84,7 @@ static void build_options(struct option *opts, char *shortopts)
 	size_t n, o = 0, s = 0;
 	const struct nsset_kind *k = nsset_kinds(&n);
 	shortopts[s++] = '+'; /* stop at the command: its options are not ours */
+	shortopts[s++] = ':'; /* a missing argument is ':', not '?' */
 	for (size_t i = 0; i < n; i++) {
 		opts[o++] = (struct option){ k[i].option_long, no_argument, NULL, k[i].letter };
 		shortopts[s++] = k[i].letter;
@@ -147,6 +148,9 @@ int cli_run(int argc, char **argv)
 		case OPT_ROOT: sp.root = optarg; break;
 		case OPT_WD: sp.cwd = optarg; break;
 		case 'h': usage(stdout); status = 0; goto out;
+		case ':':
+			cli_error("run", NULL, "option '%s' needs an argument", argv[optind - 1]);
+			goto out;
 		default:
 			if (optopt > 0 && optopt < 256)
 				cli_error("run", NULL, "unknown option '-%c' (see 'nsset run --help')",
@@ -191,16 +195,10 @@ int cli_run(int argc, char **argv)
 	nsset_forward_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, NULL);
 
-	if (nsset_spawn(&sp, &child, &err) < 0) {
-		cli_error("run", NULL, "%s", err.msg);
-		if (child.exec_failed)
-			status = err.code == -ENOENT ? 127 : 126;
-		goto out;
-	}
-	status = nsset_child_wait(&child, &err);
+	status = nsset_spawn_wait(&sp, &child, &err);
 	if (status < 0) {
-		cli_fail("run", NULL, &err);
-		status = RUN_FAILED;
+		cli_error("run", NULL, "%s", err.msg);
+		status = !child.exec_failed ? RUN_FAILED : err.code == -ENOENT ? 127 : 126;
 	}
 out:
 	nsset_idmaps_free(&users);

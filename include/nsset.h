@@ -27,6 +27,14 @@ struct nsset_error {
 	char msg[NSSET_ERRMSG_MAX];  /* the cause, e.g. "no such set" */
 };
 
+/* Record an error (err may be NULL): err->code = -abs(code), err->msg = the formatted cause;
+ * returns -abs(code).  For callbacks such as nsset_spawn's child_setup. */
+int nsset_fail(struct nsset_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same with ": strerror(code)" appended. */
+int nsset_fail_errno(struct nsset_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* ---- kinds and flags (the seeds' NS_* values, 64-bit: "we will run out of flag bits") ---- */
 
 typedef uint64_t nsset_flags_t;
@@ -200,6 +208,12 @@ int nsset_child_wait(struct nsset_child *child, struct nsset_error *err);
 
 /* A wait(2) status as a shell reports it: the exit code, or 128+N when killed by signal N. */
 int nsset_status_code(int wait_status);
+
+/* nsset_spawn then nsset_child_wait in one call, with one round trip less: returns the
+ * child's status as nsset_child_wait does, or the error nsset_spawn would have returned
+ * (child->exec_failed set the same way).  What `nsset run` does. */
+int nsset_spawn_wait(const struct nsset_spawn *opts, struct nsset_child *child,
+		     struct nsset_error *err);
 
 /* Send a signal to the child (through its pidfd). */
 int nsset_child_kill(const struct nsset_child *child, int sig, struct nsset_error *err);

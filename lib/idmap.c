@@ -151,10 +151,14 @@ void nsset_idmaps_free(struct nsset_idmaps *maps)
 
 #if NSSET_BUILD_USER_NS
 
+/* Write /proc/PID/NAME (pid 0: /proc/self/NAME). */
 static int write_file(pid_t pid, const char *name, const char *data, struct nsset_error *err)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	else
+		snprintf(path, sizeof(path), "/proc/self/%s", name);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nsset_fail_errno(err, errno, "cannot open %s", path);
@@ -271,6 +275,20 @@ int nsset_idmaps_write(pid_t pid, const struct nsset_idmap *uid, size_t nuid,
 		if ((r = write_one(pid, "gid_map", "newgidmap", gid, ngid, getegid(), err)) < 0)
 			return r;
 	}
+	return 0;
+}
+
+int nsset__idmap_write_self(const struct nsset_idmap *uid, const struct nsset_idmap *gid,
+			    struct nsset_error *err)
+{
+	char u[40], g[40];
+	int r;
+	snprintf(u, sizeof(u), "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", uid->inner, uid->outer, uid->count);
+	snprintf(g, sizeof(g), "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", gid->inner, gid->outer, gid->count);
+	if ((r = write_file(0, "setgroups", "deny", err)) < 0 ||
+	    (r = write_file(0, "uid_map", u, err)) < 0 ||
+	    (r = write_file(0, "gid_map", g, err)) < 0)
+		return r;
 	return 0;
 }
 

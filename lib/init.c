@@ -46,7 +46,8 @@ void nsset__init(const struct nsset_child_ctx *c)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 
 	if (o->argv || o->child_main) {
-		cmd = fork();
+		/* vfork when the child only execs: no copy of the init's memory to make and drop. */
+		cmd = o->argv ? vfork() : fork();
 		if (cmd < 0) {
 			nsset_fail_errno(&err, errno, "cannot start the command");
 			nsset__child_fail(c, &err, false, 125);
@@ -54,6 +55,7 @@ void nsset__init(const struct nsset_child_ctx *c)
 		if (cmd == 0)
 			nsset__child_exec(c); /* reports an exec failure on the channel itself */
 	}
+	nsset__unpin(c);
 	/* The parent sees EOF once the command has exec'd and this copy is closed. */
 	close(c->sock);
 

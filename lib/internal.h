@@ -6,6 +6,7 @@
 #include "nsset.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 
 /* Record an error: err->code = -abs(code), err->msg = the formatted cause.  Returns -abs(code)
@@ -35,7 +36,23 @@ struct nsset_child_ctx {
 	int sock;            /* the child's end of the channel */
 	bool take_tty;       /* the caller's process group owns the terminal on fd 0 */
 	bool pid_ns;         /* the child is pid 1 of a new pid namespace */
+	bool wait_go;        /* the parent writes the id maps: wait for its "go" */
+	bool self_maps;      /* the child writes its own maps (self_uid, self_gid) */
+	struct nsset_idmap self_uid, self_gid;
+	bool pinned;         /* the start-up runs on one CPU; cpus is the mask to give back */
+	cpu_set_t cpus;
 };
+
+/* Act as if the kernel had no clone3 (unit tests of the fallback). */
+extern bool nsset__no_clone3;
+
+/* Give the calling task the caller's CPU mask back after a pinned start-up. */
+void nsset__unpin(const struct nsset_child_ctx *c);
+
+/* Write the caller's own single-id maps into its new user namespace (/proc/self, setgroups
+ * "deny" first, as an unprivileged process must). */
+int nsset__idmap_write_self(const struct nsset_idmap *uid, const struct nsset_idmap *gid,
+			    struct nsset_error *err);
 
 /* Send err (or a report of the exec failure) to the parent, then _exit(status). */
 __attribute__((noreturn)) void nsset__child_fail(const struct nsset_child_ctx *c,

@@ -56,6 +56,28 @@ void nsset__child_fail(const struct nsset_child_ctx *c, const struct nsset_error
 	_exit(status);
 }
 
+void nsset__unpin(const struct nsset_child_ctx *c)
+{
+	if (c->pinned)
+		sched_setaffinity(0, sizeof(c->cpus), &c->cpus);
+}
+
+/* The start-up is a chain of hand-offs (parent, child, init, command), each waiting for the
+ * previous one: on one CPU, each wake-up is local instead of an IPI to an idle CPU, which
+ * in a VM costs more than the work.  Every process gets the caller's mask back before it
+ * runs anything of its own. */
+static void pin(struct nsset_child_ctx *c)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t one;
+	if (cpu < 0 || sched_getaffinity(0, sizeof(c->cpus), &c->cpus) < 0 ||
+	    CPU_COUNT(&c->cpus) < 2 || !CPU_ISSET(cpu, &c->cpus))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	c->pinned = sched_setaffinity(0, sizeof(one), &one) == 0;
+}
+
 void nsset__child_exec(const struct nsset_child_ctx *c)
 {
 	const struct nsset_spawn *o = c->opts;
@@ -75,6 +97,7 @@ void nsset__child_exec(const struct nsset_child_ctx *c)
 	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	nsset__unpin(c);
 
 	if (!o->argv) {
 		close(c->sock);
@@ -123,12 +146,20 @@ __attribute__((noreturn)) static void child(struct nsset_child_ctx *c)
 
 	if (o->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* Wait until the parent wrote the maps; EOF means it died or gave up. */
-	ssize_t n;
-	while ((n = recv(c->sock, &go, 1, 0)) < 0 && errno == EINTR)
-		;
-	if (n != 1)
-		_exit(125);
+	if (c->wait_go) {
+		/* Wait until the parent wrote the maps; EOF means it died or gave up. */
+		ssize_t n;
+		while ((n = recv(c->sock, &go, 1, 0)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
+			_exit(125);
+	} else if (o->die_with_parent && recv(c->sock, &go, 1, MSG_DONTWAIT) == 0) {
+		_exit(125); /* the parent died before PR_SET_PDEATHSIG took */
+	}
+#if NSSET_BUILD_USER_NS
+	if (c->self_maps && nsset__idmap_write_self(&c->self_uid, &c->self_gid, &err) < 0)
+		nsset__child_fail(c, &err, false, 125);
+#endif
 	/* Keep the channel clear of the descriptors the command is given. */
 	if (o->preserve_fds && c->sock < 3 + (int)o->preserve_fds) {
 		int fd = fcntl(c->sock, F_DUPFD_CLOEXEC, 3 + (int)o->preserve_fds);
@@ -158,6 +189,8 @@ __attribute__((noreturn)) static void child(struct nsset_child_ctx *c)
 
 /* ---- parent side ---- */
 
+bool nsset__no_clone3;
+
 static pid_t do_clone(uint64_t flags, int *pidfd)
 {
 	struct clone_args args = {
@@ -165,7 +198,10 @@ static pid_t do_clone(uint64_t flags, int *pidfd)
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
-	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	long pid = -1;
+	errno = ENOSYS;
+	if (!nsset__no_clone3)
+		pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid >= 0 || errno != ENOSYS)
 		return (pid_t)pid;
 	/* No clone3 (before Linux 5.3): clone as fork, no pidfd; CLONE_NEWTIME needs clone3. */
@@ -207,13 +243,45 @@ static int check_opts(const struct nsset_spawn *o, struct nsset_error *err)
 	return 0;
 }
 
-static void reap(pid_t pid)
+/* Something failed: kill and reap the child, forget it. */
+static void fail_child(struct nsset_child *out)
 {
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+	kill(out->pid, SIGKILL);
+	while (waitpid(out->pid, NULL, 0) < 0 && errno == EINTR)
 		;
+	if (out->pidfd >= 0)
+		close(out->pidfd);
+	out->pid = 0;
+	out->pidfd = -1;
 }
 
-int nsset_spawn(const struct nsset_spawn *opts, struct nsset_child *out, struct nsset_error *err)
+/* Single own-id maps (map_root, or INNER:own-id:1 for both) the child writes itself, which
+ * saves a round trip with the parent; others the parent writes (it may need privilege over
+ * its own user namespace, or newuidmap). */
+static void plan_maps(const struct nsset_spawn *o, struct nsset_child_ctx *c)
+{
+	if (!(o->flags & NSSET_USER))
+		return;
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	if (o->map_root) {
+		id_self(&c->self_uid, uid);
+		id_self(&c->self_gid, gid);
+		c->self_maps = true;
+	} else if (o->n_uid_map == 1 && o->n_gid_map == 1 && o->uid_map[0].count == 1 &&
+		   o->gid_map[0].count == 1 && o->uid_map[0].outer == uid &&
+		   o->gid_map[0].outer == gid) {
+		c->self_uid = o->uid_map[0];
+		c->self_gid = o->gid_map[0];
+		c->self_maps = true;
+	} else {
+		c->wait_go = o->n_uid_map || o->n_gid_map;
+	}
+}
+
+/* Create the child; on success *sock is the parent's end of the channel (child->pid set). */
+static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *sock,
+		 struct nsset_error *err)
 {
 	struct nsset_child_ctx c = { .opts = opts };
 	int sv[2], pidfd = -1, r;
@@ -226,12 +294,17 @@ int nsset_spawn(const struct nsset_spawn *opts, struct nsset_child *out, struct 
 		return r;
 	c.take_tty = !opts->no_tty_foreground && opts->argv && isatty(0) && tcgetpgrp(0) == getpgrp();
 	c.pid_ns = (opts->flags & NSSET_PID) != 0;
+	plan_maps(opts, &c);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return nsset_fail_errno(err, errno, "cannot create a socket pair");
 
 	fflush(NULL); /* nothing buffered gets written twice */
+	pin(&c);
 	pid_t pid = do_clone((uint64_t)nsset_flags_to_clone(opts->flags), &pidfd);
+	if (pid > 0)
+		nsset__unpin(&c);
 	if (pid < 0) {
+		nsset__unpin(&c);
 		r = nsset_fail_errno(err, errno, "cannot create the namespaces");
 		close(sv[0]);
 		close(sv[1]);
@@ -243,58 +316,58 @@ int nsset_spawn(const struct nsset_spawn *opts, struct nsset_child *out, struct 
 		child(&c);
 	}
 	close(sv[1]);
-
-#if NSSET_BUILD_USER_NS
-	if (opts->flags & NSSET_USER) {
-		struct nsset_idmap u, g;
-		const struct nsset_idmap *uv = opts->uid_map, *gv = opts->gid_map;
-		size_t nu = opts->n_uid_map, ng = opts->n_gid_map;
-		if (opts->map_root) {
-			id_self(&u, geteuid());
-			id_self(&g, getegid());
-			uv = &u, nu = 1, gv = &g, ng = 1;
-		}
-		if ((r = nsset_idmaps_write(pid, uv, nu, gv, ng, err)) < 0)
-			goto kill;
-	}
-#else
-	(void)id_self;
-#endif
-	char go = 1;
-	if (send(sv[0], &go, 1, MSG_NOSIGNAL) != 1) {
-		r = nsset_fail_errno(err, errno, "the child is gone");
-		goto kill;
-	}
-	struct nsset_report rep;
-	ssize_t n;
-	while ((n = recv(sv[0], &rep, sizeof(rep), 0)) < 0 && errno == EINTR)
-		;
-	if (n < 0) {
-		r = nsset_fail_errno(err, errno, "cannot read from the child");
-		goto kill;
-	}
-	if (n > 0) {
-		if ((size_t)n <= offsetof(struct nsset_report, msg))
-			r = nsset_fail(err, EIO, "garbled report from the child");
-		else {
-			rep.msg[sizeof(rep.msg) - 1] = '\0';
-			r = nsset_fail(err, rep.code ? rep.code : EIO, "%s", rep.msg);
-			out->exec_failed = rep.exec;
-		}
-		goto kill;
-	}
-	close(sv[0]);
 	out->pid = pid;
 	out->pidfd = pidfd;
 	out->took_tty = c.take_tty;
-	return 0;
 
+	if (c.wait_go) {
+		if ((r = nsset_idmaps_write(pid, opts->uid_map, opts->n_uid_map, opts->gid_map,
+					    opts->n_gid_map, err)) < 0)
+			goto kill;
+		char go = 1;
+		if (send(sv[0], &go, 1, MSG_NOSIGNAL) != 1) {
+			r = nsset_fail_errno(err, errno, "the child is gone");
+			goto kill;
+		}
+	}
+	*sock = sv[0];
+	return 0;
 kill:
-	kill(pid, SIGKILL);
-	reap(pid);
 	close(sv[0]);
-	if (pidfd >= 0)
-		close(pidfd);
+	fail_child(out);
+	return r;
+}
+
+/* Read the child's report: 0 on EOF (it went on), -EAGAIN when nothing is there yet (only
+ * with MSG_DONTWAIT), or the child's error. */
+static int read_report(int sock, int flags, struct nsset_child *out, struct nsset_error *err)
+{
+	struct nsset_report rep;
+	ssize_t n;
+	while ((n = recv(sock, &rep, sizeof(rep), flags)) < 0 && errno == EINTR)
+		;
+	if (n < 0 && errno == EAGAIN)
+		return -EAGAIN;
+	if (n < 0)
+		return nsset_fail_errno(err, errno, "cannot read from the child");
+	if (n == 0)
+		return 0;
+	if ((size_t)n <= offsetof(struct nsset_report, msg))
+		return nsset_fail(err, EIO, "garbled report from the child");
+	rep.msg[sizeof(rep.msg) - 1] = '\0';
+	out->exec_failed = rep.exec;
+	return nsset_fail(err, rep.code ? rep.code : EIO, "%s", rep.msg);
+}
+
+int nsset_spawn(const struct nsset_spawn *opts, struct nsset_child *out, struct nsset_error *err)
+{
+	int sock, r;
+	if ((r = start(opts, out, &sock, err)) < 0)
+		return r;
+	r = read_report(sock, 0, out, err);
+	close(sock);
+	if (r < 0)
+		fail_child(out);
 	return r;
 }
 
@@ -329,10 +402,12 @@ int nsset_status_code(int status)
 	return 255;
 }
 
-int nsset_child_wait(struct nsset_child *child, struct nsset_error *err)
+/* Wait for the child to exit, forwarding signals; with sock >= 0, also watch the child's
+ * channel and fail (killing the child) on a report.  Returns the shell status. */
+static int wait_loop(struct nsset_child *child, int sock, struct nsset_error *err)
 {
 	sigset_t set, old;
-	int status, r;
+	int status = 0, r;
 
 	if (child->pid <= 0)
 		return nsset_fail(err, ECHILD, "no child to wait for");
@@ -352,9 +427,20 @@ int nsset_child_wait(struct nsset_child *child, struct nsset_error *err)
 			r = nsset_fail_errno(err, errno, "cannot wait for process %d", (int)child->pid);
 			goto out;
 		}
+		struct pollfd fds[2] = { { .fd = sfd, .events = POLLIN }, { .fd = sock, .events = POLLIN } };
+		if (poll(fds, sock >= 0 ? 2 : 1, -1) < 0)
+			continue;
+		if (sock >= 0 && (fds[1].revents & (POLLIN | POLLHUP))) {
+			r = read_report(sock, MSG_DONTWAIT, child, err);
+			if (r < 0 && r != -EAGAIN) {
+				fail_child(child);
+				goto out;
+			}
+			if (r == 0)
+				sock = -1; /* EOF: the child went on */
+		}
 		struct signalfd_siginfo si;
-		ssize_t n = read(sfd, &si, sizeof(si));
-		if (n != (ssize_t)sizeof(si))
+		if (!(fds[0].revents & POLLIN) || read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
 			continue;
 		if ((int)si.ssi_signo != SIGCHLD)
 			nsset_child_kill(child, (int)si.ssi_signo, NULL);
@@ -375,5 +461,28 @@ out:
 	if (sfd >= 0)
 		close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+int nsset_child_wait(struct nsset_child *child, struct nsset_error *err)
+{
+	return wait_loop(child, -1, err);
+}
+
+int nsset_spawn_wait(const struct nsset_spawn *opts, struct nsset_child *child,
+		     struct nsset_error *err)
+{
+	int sock, r;
+	if ((r = start(opts, child, &sock, err)) < 0)
+		return r;
+	/* Not waiting for the exec saves a round trip: a failure before it is in the channel
+	 * when the child has exited.  A holder does not exit: watch its channel meanwhile. */
+	r = wait_loop(child, opts->hold ? sock : -1, err);
+	if (r >= 0) {
+		int rep = read_report(sock, MSG_DONTWAIT, child, err);
+		if (rep < 0 && rep != -EAGAIN)
+			r = rep;
+	}
+	close(sock);
 	return r;
 }
