@@ -46,9 +46,7 @@ static void version(void)
 	printf("oci: %s\n", NSSET_BUILD_OCI ? "yes" : "no");
 #if NSSET_BUILD_OCI
 	printf("oci-spec: 1.0.0 - 1.2.0\n");
-	printf("oci-parts: config state lifecycle%s%s\n",
-	       NSSET_HAVE_OCI_ROOTFS ? " rootfs" : "",
-	       NSSET_HAVE_OCI_SEC ? " cgroup caps seccomp process hooks" : "");
+	printf("oci-parts: config state lifecycle rootfs cgroup(v1,v2,hybrid) caps seccomp process hooks\n");
 #endif
 }
 

@@ -28,6 +28,13 @@ int cli_oci_features(int argc, char **argv)
 {
 	static const char *const hooks[] = { "prestart", "createRuntime", "createContainer",
 		"startContainer", "poststart", "poststop", NULL };
+	static const char *const actions[] = { "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD",
+		"SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",
+		"SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL };
+	static const char *const ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
+		"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL };
+	static const char *const flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+		"SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL };
 	static const char *const arches[] = { "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32",
 		"SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64", NULL };
 	if (argc > 1) {
@@ -68,14 +75,14 @@ int cli_oci_features(int argc, char **argv)
 
 	struct json_object *sc = json_object_new_object();
 	json_object_object_add(sc, "enabled", json_object_new_boolean(true));
-	json_object_object_add(sc, "actions", strings(oci_seccomp_action_name));
-	json_object_object_add(sc, "operators", strings(oci_seccomp_op_name));
+	json_object_object_add(sc, "actions", str_list(actions));
+	json_object_object_add(sc, "operators", str_list(ops));
 	json_object_object_add(sc, "archs", str_list(arches));
 	const struct scmp_version *v = seccomp_version();
 	char ver[64];
 	snprintf(ver, sizeof(ver), "%u.%u.%u", v->major, v->minor, v->micro);
-	json_object_object_add(sc, "knownFlags", strings(oci_seccomp_flag_name));
-	json_object_object_add(sc, "supportedFlags", strings(oci_seccomp_flag_name));
+	json_object_object_add(sc, "knownFlags", str_list(flags));
+	json_object_object_add(sc, "supportedFlags", str_list(flags));
 	json_object_object_add(l, "seccomp", sc);
 
 	struct json_object *aa = json_object_new_object();

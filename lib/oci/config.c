@@ -5,6 +5,8 @@
  * file has the generic helpers, the top level, process, root, mounts and hooks; the "linux"
  * object is in config_linux.c. */
 #include "oci/config_internal.h"
+#include "oci/caps.h"
+#include "oci/process.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -17,9 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if NSSET_HAVE_LIBCAP
 #include <sys/capability.h>
-#endif
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -250,42 +250,8 @@ int cfg_string_map(struct json_object *val, const char *path, char ***out, size_
 
 /* ---- process ------------------------------------------------------------------------------ */
 
-static const struct { const char *name; int resource; } rlimit_names[] = {
-	{ "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_CPU", RLIMIT_CPU },
-	{ "RLIMIT_DATA", RLIMIT_DATA }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
-	{ "RLIMIT_LOCKS", RLIMIT_LOCKS }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
-	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
-	{ "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC },
-	{ "RLIMIT_RSS", RLIMIT_RSS }, { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
-	{ "RLIMIT_RTTIME", RLIMIT_RTTIME }, { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-	{ "RLIMIT_STACK", RLIMIT_STACK },
-};
-
-int oci_rlimit_by_name(const char *name)
-{
-	for (size_t i = 0; i < NSSET_ARRAY_SIZE(rlimit_names); i++)
-		if (strcmp(rlimit_names[i].name, name) == 0)
-			return rlimit_names[i].resource;
-	return -1;
-}
-
-#if !NSSET_HAVE_LIBCAP
-static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-};
-#endif
-
 const char *oci_cap_name(int cap, char *buf, size_t size)
 {
-#if NSSET_HAVE_LIBCAP
 	if (cap < 0 || cap > CAP_LAST_CAP)
 		return NULL;
 	char *n = cap_to_name((cap_value_t)cap);
@@ -301,29 +267,6 @@ const char *oci_cap_name(int cap, char *buf, size_t size)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
 	return buf;
-#else
-	if (cap < 0 || (size_t)cap >= NSSET_ARRAY_SIZE(cap_names))
-		return NULL;
-	snprintf(buf, size, "%s", cap_names[cap]);
-	return buf;
-#endif
-}
-
-int oci_cap_by_name(const char *name)
-{
-	if (strncasecmp(name, "CAP_", 4) != 0)
-		return -1;
-#if NSSET_HAVE_LIBCAP
-	cap_value_t v;
-	if (cap_from_name(name, &v) < 0 || v < 0 || v > 63)
-		return -1;
-	return (int)v;
-#else
-	for (size_t i = 0; i < NSSET_ARRAY_SIZE(cap_names); i++)
-		if (strcasecmp(cap_names[i], name) == 0)
-			return (int)i;
-	return -1;
-#endif
 }
 
 static int parse_cap_set(struct json_object *caps, const char *key, const char *path,
@@ -340,8 +283,8 @@ static int parse_cap_set(struct json_object *caps, const char *key, const char *
 		cfg_path_index(pi, p, i);
 		if (!e || !json_object_is_type(e, json_type_string))
 			return cfg_fail(err, pi, "must be a string");
-		int cap = oci_cap_by_name(json_object_get_string(e));
-		if (cap < 0)
+		int cap;
+		if (oci_cap_from_name(json_object_get_string(e), &cap) < 0 || cap > 63)
 			return cfg_fail(err, pi, "unknown capability \"%s\"", json_object_get_string(e));
 		*out |= 1ULL << cap;
 	}
@@ -479,8 +422,8 @@ static int parse_process(struct json_object *pr, const char *path, struct oci_pr
 				return cfg_fail(err, qi, "must be an object");
 			if ((r = cfg_opt_string(e, "type", qi, &type, err)) < 0)
 				return r;
-			int res = type ? oci_rlimit_by_name(type) : -1;
-			if (res < 0) {
+			int res = -1;
+			if (!type || oci_rlimit_from_name(type, &res) < 0) {
 				char qt[OCI_PATH_MAX];
 				cfg_path_key(qt, qi, "type");
 				r = type ? cfg_fail(err, qt, "unknown rlimit \"%s\"", type)

@@ -2,6 +2,7 @@
  * cgroupsPath, devices, masked/readonly paths, rootfsPropagation, mountLabel, personality,
  * seccomp.  Validated completely here. */
 #include "oci/config_internal.h"
+#include "oci/seccomp_names.h"
 
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -286,95 +287,6 @@ static int parse_devices(struct json_object *arr, struct oci_config *c, struct n
 
 /* ---- seccomp ------------------------------------------------------------------------------ */
 
-static const char *const action_names[] = {
-	"SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP",
-	"SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
-};
-static const char *const op_names[] = {
-	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-	"SCMP_CMP_MASKED_EQ",
-};
-static const char *const flag_names[] = {
-	"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-	"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-};
-
-const char *oci_seccomp_action_name(size_t i)
-{
-	return i < NSSET_ARRAY_SIZE(action_names) ? action_names[i] : NULL;
-}
-const char *oci_seccomp_op_name(size_t i)
-{
-	return i < NSSET_ARRAY_SIZE(op_names) ? op_names[i] : NULL;
-}
-const char *oci_seccomp_flag_name(size_t i)
-{
-	return i < NSSET_ARRAY_SIZE(flag_names) ? flag_names[i] : NULL;
-}
-
-static int seccomp_action(const char *name, uint32_t errno_ret, bool has_errno, uint32_t *out)
-{
-	static const struct { const char *name; uint32_t act; } acts[] = {
-		{ "SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD },
-		{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD },
-		{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS },
-		{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP },
-		{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW },
-		{ "SCMP_ACT_LOG", SCMP_ACT_LOG },
-		{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY },
-	};
-	if (strcmp(name, "SCMP_ACT_ERRNO") == 0) {
-		*out = SCMP_ACT_ERRNO(has_errno ? errno_ret : EPERM);
-		return 0;
-	}
-	if (strcmp(name, "SCMP_ACT_TRACE") == 0) {
-		*out = SCMP_ACT_TRACE(has_errno ? errno_ret : EPERM);
-		return 0;
-	}
-	for (size_t i = 0; i < NSSET_ARRAY_SIZE(acts); i++)
-		if (strcmp(acts[i].name, name) == 0) {
-			*out = acts[i].act;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-static int seccomp_op(const char *name, int *out)
-{
-	static const struct { const char *name; int op; } ops[] = {
-		{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
-		{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-		{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
-		{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
-	};
-	for (size_t i = 0; i < NSSET_ARRAY_SIZE(ops); i++)
-		if (strcmp(ops[i].name, name) == 0) {
-			*out = ops[i].op;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
-
-static int seccomp_flag(const char *name, unsigned *out)
-{
-	static const struct { const char *name; unsigned flag; } flags[] = {
-		{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
-		{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
-		{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-		{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
-	};
-	for (size_t i = 0; i < NSSET_ARRAY_SIZE(flags); i++)
-		if (strcmp(flags[i].name, name) == 0) {
-			*out |= flags[i].flag;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 static int parse_action(struct json_object *o, const char *path, const char *key,
 			const char *errno_key, uint32_t *out, bool required, struct nsset_error *err)
 {
@@ -389,7 +301,7 @@ static int parse_action(struct json_object *o, const char *path, const char *key
 	cfg_path_key(q, path, key);
 	if (!name)
 		return required ? cfg_fail(err, q, "missing") : 0;
-	r = seccomp_action(name, (uint32_t)e, has_e, out);
+	r = oci_seccomp_action_from_name(name, has_e ? (uint32_t)e : EPERM, out);
 	if (r < 0)
 		r = cfg_fail(err, q, "unknown seccomp action \"%s\"", name);
 	free(name);
@@ -447,7 +359,7 @@ static int parse_syscall(struct json_object *e, const char *path, struct oci_sys
 		cfg_path_key(qk, qi, "op");
 		if (!op)
 			return cfg_fail(err, qk, "missing");
-		r = seccomp_op(op, &sa->op);
+		r = oci_seccomp_op_from_name(op, &sa->op);
 		if (r < 0)
 			r = cfg_fail(err, qk, "unknown operator \"%s\"", op);
 		free(op);
@@ -482,16 +394,8 @@ static int parse_seccomp(struct json_object *o, struct oci_config *c, struct nss
 	}
 	cfg_path_key(q, p, "architectures");
 	for (size_t i = 0; i < n; i++) {
-		char lower[64];
-		const char *name = strs[i];
-		if (strncmp(name, "SCMP_ARCH_", 10) == 0)
-			name += 10;
-		size_t j;
-		for (j = 0; name[j] && j < sizeof(lower) - 1; j++)
-			lower[j] = (char)((name[j] >= 'A' && name[j] <= 'Z') ? name[j] - 'A' + 'a' : name[j]);
-		lower[j] = '\0';
-		uint32_t arch = seccomp_arch_resolve_name(lower);
-		if (!arch) {
+		uint32_t arch;
+		if (oci_seccomp_arch_from_name(strs[i], &arch) < 0) {
 			cfg_path_index(qi, q, i);
 			r = cfg_fail(err, qi, "unknown architecture \"%s\"", strs[i]);
 			cfg_strv_free(strs);
@@ -506,12 +410,14 @@ static int parse_seccomp(struct json_object *o, struct oci_config *c, struct nss
 		return r;
 	cfg_path_key(q, p, "flags");
 	for (size_t i = 0; strs && i < n; i++) {
-		if (seccomp_flag(strs[i], &s->flags) < 0) {
+		unsigned flag = 0;
+		if (oci_seccomp_flag_from_name(strs[i], &flag) < 0) {
 			cfg_path_index(qi, q, i);
 			r = cfg_fail(err, qi, "unknown seccomp flag \"%s\"", strs[i]);
 			cfg_strv_free(strs);
 			return r;
 		}
+		s->flags |= flag;
 	}
 	cfg_strv_free(strs);
 	if ((r = cfg_opt_string(o, "listenerPath", p, &s->listener_path, err)) < 0)

@@ -76,21 +76,14 @@ int oci_ctr_cgroup(struct oci_ctr *c, struct nsset_error *err)
 {
 	if (c->cg || !c->st.cgroup || !*c->st.cgroup)
 		return 0;
-#if NSSET_HAVE_OCI_SEC
 	return oci_cgroup_load(c->st.cgroup, &c->cg, err);
-#else
-	(void)err;
-	return 0;
-#endif
 }
 
 enum oci_status oci_ctr_status(struct oci_ctr *c)
 {
 	bool frozen = false;
-#if NSSET_HAVE_OCI_SEC
 	if (oci_ctr_cgroup(c, NULL) == 0 && c->cg)
 		frozen = oci_cgroup_is_frozen(c->cg, NULL) == 1;
-#endif
 	return oci_state_status(c->dirfd, &c->st, frozen);
 }
 
@@ -102,9 +95,7 @@ void oci_ctr_close(struct oci_ctr *c)
 	oci_state_clear(&c->st);
 	oci_config_free(c->config);
 	c->config = NULL;
-#if NSSET_HAVE_OCI_SEC
 	oci_cgroup_free(c->cg);
-#endif
 	c->cg = NULL;
 }
 
@@ -145,7 +136,6 @@ int oci_run_hooks(const struct oci_config *cfg, const struct oci_state *st, enum
 {
 	if (!cfg || !oci_has_hooks(cfg, stage))
 		return 0;
-#if NSSET_HAVE_OCI_SEC
 	static const enum oci_hook_kind kinds[] = {
 		[HOOK_PRESTART] = OCI_HOOK_PRESTART, [HOOK_CREATE_RUNTIME] = OCI_HOOK_CREATE_RUNTIME,
 		[HOOK_CREATE_CONTAINER] = OCI_HOOK_CREATE_CONTAINER,
@@ -169,11 +159,6 @@ int oci_run_hooks(const struct oci_config *cfg, const struct oci_state *st, enum
 	}
 	free(json);
 	return r;
-#else
-	(void)st;
-	(void)status;
-	return nsset_fail(err, ENOTSUP, "hooks are not built into this nsset yet");
-#endif
 }
 
 /* ---- state, list -------------------------------------------------------------------------- */
@@ -247,14 +232,12 @@ int oci_kill(const char *root, const char *id, int sig, bool all, struct nsset_e
 		goto out;
 	}
 	if (all) {
-#if NSSET_HAVE_OCI_SEC
 		if ((r = oci_ctr_cgroup(&c, err)) < 0)
 			goto out;
 		if (c.cg) {
 			r = oci_cgroup_kill(c.cg, sig, err);
 			goto out;
 		}
-#endif
 	}
 	int fd = oci_ctr_pidfd(&c.st);
 	if (fd < 0) {
@@ -288,23 +271,19 @@ int oci_ctr_destroy(struct oci_ctr *c, struct nsset_error *err)
 		wait_pidfd(fd);
 		close(fd);
 	}
-#if NSSET_HAVE_OCI_SEC
 	if ((r = oci_ctr_cgroup(c, err)) < 0)
 		return r;
 	if (c->cg) {
 		struct nsset_error e = { 0 };
 		oci_cgroup_kill(c->cg, SIGKILL, &e);
 	}
-#endif
 	if (c->st.started || c->st.pid > 0) {
 		/* poststop: only for a container whose process existed. */
 		if (oci_ctr_config(c, NULL) == 0)
 			oci_run_hooks(c->config, &c->st, OCI_STOPPED, HOOK_POSTSTOP, NULL);
 	}
-#if NSSET_HAVE_OCI_SEC
 	if (c->cg && (r = oci_cgroup_remove(c->cg, err)) < 0)
 		return r;
-#endif
 	r = oci_state_remove(c->root, c->st.id, c->dirfd, err);
 	return r;
 }
@@ -346,14 +325,12 @@ int oci_ps(const char *root, const char *id, pid_t **pids, size_t *n, struct nss
 		*pids = calloc(1, sizeof(pid_t));
 		goto out;
 	}
-#if NSSET_HAVE_OCI_SEC
 	if ((r = oci_ctr_cgroup(&c, err)) < 0)
 		goto out;
 	if (c.cg) {
 		r = oci_cgroup_pids(c.cg, pids, n, err);
 		goto out;
 	}
-#endif
 	*pids = calloc(1, sizeof(pid_t));
 	if (*pids) {
 		(*pids)[0] = c.st.pid;
@@ -381,7 +358,6 @@ int oci_pause(const char *root, const char *id, bool pause, struct nsset_error *
 		r = wrong_state(err, "paused", s);
 		goto out;
 	}
-#if NSSET_HAVE_OCI_SEC
 	if ((r = oci_ctr_cgroup(&c, err)) < 0)
 		goto out;
 	if (!c.cg) {
@@ -389,9 +365,6 @@ int oci_pause(const char *root, const char *id, bool pause, struct nsset_error *
 		goto out;
 	}
 	r = oci_cgroup_freeze(c.cg, pause, err);
-#else
-	r = nsset_fail(err, ENOTSUP, "cgroups are not built into this nsset yet");
-#endif
 out:
 	oci_ctr_close(&c);
 	return r;

@@ -42,9 +42,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if NSSET_HAVE_OCI_ROOTFS
 #include "oci/rootfs.h"
-#endif
 
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
@@ -186,20 +184,9 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 			child_fail(x, &err);
 	}
 
-#if NSSET_HAVE_OCI_ROOTFS
 	struct oci_rootfs_opts ro = { .no_pivot = x->o->no_pivot, .userns_fd = -1 };
 	if (oci_rootfs_setup(c, &ro, &err) < 0)
 		child_fail(x, &err);
-#else
-	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0) {
-		nsset_fail_errno(&err, errno, "cannot set the hostname");
-		child_fail(x, &err);
-	}
-	if (chroot(c->root_path) < 0 || chdir("/") < 0) {
-		nsset_fail_errno(&err, errno, "cannot change root to %s", c->root_path);
-		child_fail(x, &err);
-	}
-#endif
 	if (p->terminal && x->console >= 0) {
 		if (oci_console_setup(x->console, p->console_height, p->console_width, &err) < 0)
 			child_fail(x, &err);
@@ -227,15 +214,8 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 		clear_cloexec(3, 3 + (int)keep);
 	syscall(SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC);
 
-#if NSSET_HAVE_OCI_SEC
 	if (oci_process_apply(c, p, &err) < 0)
 		child_fail(x, &err);
-#else
-	if (setgid(p->user.gid) < 0 || setuid(p->user.uid) < 0) {
-		nsset_fail_errno(&err, errno, "cannot set the user");
-		child_fail(x, &err);
-	}
-#endif
 	send_msg(x->sock, MSG_READY, 0, 0, NULL);
 	if (x->fifo >= 0) {
 		/* Wait for `start`: it opens exec.fifo for writing and writes one byte.  Until then
@@ -393,10 +373,8 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		goto kill;
 	if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
 		goto kill;
-#if NSSET_HAVE_OCI_SEC
 	if (ctr->cg && (r = oci_cgroup_add_pid(ctr->cg, pid, err)) < 0)
 		goto kill;
-#endif
 	if ((r = send_msg(sv[0], MSG_GO, 0, pid, NULL)) < 0) {
 		nsset_fail_errno(err, -r, "the container process died");
 		goto kill;
@@ -459,10 +437,8 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 	ctr->dirfd = -1;
 	if (o->systemd_cgroup)
 		return nsset_fail(err, ENOTSUP, "--systemd-cgroup: the systemd cgroup driver is not supported (use cgroupfs)");
-#if NSSET_HAVE_OCI_ROOTFS
 	if ((r = oci_rootfs_validate(c, err)) < 0)
 		return r;
-#endif
 	ctr->dirfd = oci_state_reserve(o->root, o->id, err);
 	if (ctr->dirfd < 0)
 		return ctr->dirfd;
@@ -511,7 +487,6 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 		if (r < 0)
 			goto undo;
 	}
-#if NSSET_HAVE_OCI_SEC
 	if ((r = oci_cgroup_create(c->cgroups_path, o->id, &ctr->cg, err)) < 0)
 		goto undo;
 	if ((r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0 ||
@@ -519,7 +494,6 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 		goto undo;
 	if (c->has_resources && (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
 		goto undo;
-#endif
 	if (!o->start_now) {
 		if (mkfifoat(ctr->dirfd, "exec.fifo", 0600) < 0) {
 			r = nsset_fail_errno(err, errno, "cannot make exec.fifo");
@@ -557,10 +531,8 @@ undo:
 		struct nsset_error e2 = { 0 };
 		ctr->st.pid = 0;
 		ctr->st.started = false;
-#if NSSET_HAVE_OCI_SEC
 		if (ctr->cg)
 			oci_cgroup_remove(ctr->cg, &e2);
-#endif
 		oci_state_remove(o->root, o->id, ctr->dirfd, &e2);
 	}
 	oci_ctr_close(ctr);

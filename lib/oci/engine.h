@@ -7,13 +7,9 @@
 #include "oci/container.h"
 #include "oci/state.h"
 
-#if NSSET_HAVE_OCI_SEC
 #include "oci/cgroup.h"
 #include "oci/hooks.h"
 #include "oci/process.h"
-#else
-struct oci_cgroup;
-#endif
 
 /* One container opened for an operation: its directory (locked), state and config. */
 struct oci_ctr {
