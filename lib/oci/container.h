@@ -78,8 +78,6 @@ struct oci_exec_opts {
 	bool detach;
 	unsigned preserve_fds;
 	bool no_new_privs;           /* --no-new-privs */
-	char **cap_add;              /* --cap CAP... */
-	size_t n_cap_add;
 };
 
 /* exec: a new process in the container's namespaces and cgroup, with its capabilities,
