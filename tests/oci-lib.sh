@@ -7,11 +7,13 @@ oci() { "$NSSET" --root "$TMPDIR_TEST/state" "$@"; }
 # oci_bundle DIR ARGS_JSON [ROOTFS]: a bundle from `nsset spec`, no terminal, the given args,
 # root.path = ROOTFS (default $ROOTFS, read-only).
 oci_bundle() {
-	local dir=$1 args=$2 rootfs=${3:-$ROOTFS}
+	local dir=$1 args=$2 rootfs=${3:-$ROOTFS} d=$'\001'
 	mkdir -p "$dir"
 	(cd "$dir" && "$NSSET" spec) || fail "spec failed"
+	args=${args//\\/\\\\}
+	args=${args//&/\\&}
 	sed -i -e 's|"terminal": true|"terminal": false|' \
-		-e "s|\"args\": \\[ \"sh\" \\]|\"args\": $args|" \
+		-e "s${d}\"args\": \\[ \"sh\" \\]${d}\"args\": $args${d}" \
 		-e "s|\"path\": \"rootfs\"|\"path\": \"$rootfs\"|" "$dir/config.json"
 	! grep -q '"args": \[ "sh" \]' "$dir/config.json" || [ "$args" = '[ "sh" ]' ] || fail "oci_bundle: args not set"
 }

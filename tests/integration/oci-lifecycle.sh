@@ -101,7 +101,7 @@ test_duplicate_id_changes_nothing() {
 
 test_run_passes_exit_status_and_cleans_up() {
 	local b=$TMPDIR_TEST/b rc out
-	oci_bundle "$b" '[ "sh", "-c", "echo out; echo err >\&2; exit 7" ]'
+	oci_bundle "$b" '[ "sh", "-c", "echo out; echo err >&2; exit 7" ]'
 	out=$(oci run --bundle "$b" r1 2>"$TMPDIR_TEST/err" </dev/null); rc=$?
 	assert_eq 7 "$rc" "exit status"
 	assert_eq out "$out" "stdout"
