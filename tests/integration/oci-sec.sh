@@ -262,6 +262,34 @@ test_cgroup_freeze_thaw_and_kill_all() {
 	cg_gone "$cg" || fail "cgroup left"
 }
 
+test_cgroup_v2_freeze_kill_and_remove() {
+	need_driver
+	# The v2 code paths (cgroup.freeze, cgroup.events) on the unified hierarchy alone: the
+	# saved form of a cgroup that lives only there.
+	local mount cg st=$TMPDIR_TEST/cg pid
+	mount=$(awk '/ - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+	[ -n "$mount" ] || skip "no cgroup v2 hierarchy"
+	cg=$(cg_name v2)
+	mkdir "$mount$cg" || fail "cannot make $mount$cg"
+	defer cg_cleanup "$cg" "$st"
+	printf '%s\n1\tv2\t-\t%s\t%s\n' "$cg" "$mount" "$mount$cg" >"$st"
+	"$DRIVER" cgroup join "$st" -- busybox sleep 1000 &
+	pid=$!
+	defer kill -9 $pid
+	wait_for started $pid busybox || fail "the process did not start"
+	assert_eq "0::$cg" "$(grep '^0::' /proc/$pid/cgroup)" "/proc/PID/cgroup"
+	"$DRIVER" cgroup freeze "$st" || fail "freeze failed"
+	assert_contains "frozen 1" "$(cat "$mount$cg/cgroup.events")" cgroup.events
+	assert_eq frozen "$("$DRIVER" cgroup frozen "$st")" "after freeze"
+	"$DRIVER" cgroup thaw "$st" || fail "thaw failed"
+	assert_contains "frozen 0" "$(cat "$mount$cg/cgroup.events")" cgroup.events
+	"$DRIVER" cgroup freeze "$st" || fail "freeze failed"
+	"$DRIVER" cgroup kill "$st" 9 || fail "kill failed"
+	wait $pid 2>/dev/null
+	"$DRIVER" cgroup remove "$st" || fail "remove failed"
+	[ ! -d "$mount$cg" ] || fail "$mount$cg left"
+}
+
 test_cgroup_kill_sends_the_signal_to_every_process() {
 	need_driver
 	local cg st=$TMPDIR_TEST/cg pid
