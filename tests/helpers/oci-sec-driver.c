@@ -78,15 +78,17 @@ static int scenario(const char *name, struct oci_config *c, struct oci_process *
 	memset(p, 0, sizeof(*p));
 	p->user.uid = 0;
 	p->user.gid = 0;
+	if (strcmp(name, "plain") == 0)
+		return 0; /* root, nothing else: the baseline of the cloned-binary cost */
 	if (strcmp(name, "caps-user") == 0) {
-		/* An unprivileged user keeps NET_BIND_SERVICE through exec (ambient); bit 45, which
-		 * no kernel knows yet, is skipped. */
+		/* An unprivileged user keeps NET_BIND_SERVICE through exec (ambient); bit 62, which
+		 * no kernel knows, is skipped. */
 		p->user = (struct oci_user){ .uid = 1000, .gid = 1000, .has_umask = true, .umask = 027,
 					     .additional_gids = extra_gids, .n_additional_gids = 2 };
 		p->has_caps = true;
-		p->caps.bounding = CAP(CAP_CHOWN) | CAP(CAP_KILL) | CAP(CAP_NET_BIND_SERVICE) | CAP(45);
-		p->caps.permitted = p->caps.effective = CAP(CAP_KILL) | CAP(CAP_NET_BIND_SERVICE) | CAP(45);
-		p->caps.inheritable = p->caps.ambient = CAP(CAP_NET_BIND_SERVICE) | CAP(45);
+		p->caps.bounding = CAP(CAP_CHOWN) | CAP(CAP_KILL) | CAP(CAP_NET_BIND_SERVICE) | CAP(62);
+		p->caps.permitted = p->caps.effective = CAP(CAP_KILL) | CAP(CAP_NET_BIND_SERVICE) | CAP(62);
+		p->caps.inheritable = p->caps.ambient = CAP(CAP_NET_BIND_SERVICE) | CAP(62);
 		return 0;
 	}
 	if (strcmp(name, "root-nnp") == 0) {
@@ -116,6 +118,11 @@ static int scenario(const char *name, struct oci_config *c, struct oci_process *
 		limits[1] = (struct oci_rlimit){ RLIMIT_NOFILE, 1024, (uint64_t)cur.rlim_max + 1 };
 		p->rlimits = limits;
 		p->n_rlimits = 2;
+		return 0;
+	}
+	if (strcmp(name, "oom-lower") == 0) {
+		p->has_oom_score_adj = true;
+		p->oom_score_adj = -999;
 		return 0;
 	}
 	if (strcmp(name, "ambient-not-inheritable") == 0) {

@@ -31,7 +31,7 @@ test_caps_and_user_of_an_unprivileged_process() {
 	defer kill -9 $pid
 	wait_for started $pid busybox || fail "the process did not start"
 	# bounding {CHOWN, KILL, NET_BIND_SERVICE}; NET_BIND_SERVICE survives exec as uid 1000
-	# through the ambient set; bit 45 (unknown to this kernel) was skipped.
+	# through the ambient set; bit 62 (unknown to any kernel) was skipped.
 	assert_eq 0000000000000421 "$(status_field $pid CapBnd)" CapBnd
 	assert_eq 0000000000000400 "$(status_field $pid CapAmb)" CapAmb
 	assert_eq 0000000000000400 "$(status_field $pid CapInh)" CapInh
@@ -97,6 +97,20 @@ test_rlimit_above_the_hard_limit_is_refused() {
 	assert_eq 1 "$rc" "exit status"
 	assert_contains "process.rlimits: RLIMIT_NOFILE hard limit $((hard + 1)) is above this machine's hard limit $hard (raising it needs CAP_SYS_RESOURCE)" "$out"
 	[ ! -e "$TMPDIR_TEST/ran" ] || fail "the command ran after the error"
+}
+
+test_lowering_oom_score_adj_without_cap_sys_resource_is_a_clear_error() {
+	need_driver
+	local out rc
+	[ "$(cat /proc/self/oom_score_adj)" -gt -999 ] || skip "oom_score_adj already at -999"
+	out=$("$DRIVER" process oom-lower -- cat /proc/self/oom_score_adj 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then
+		# this machine grants CAP_SYS_RESOURCE: then the value must be in place
+		assert_eq -999 "$out" oom_score_adj
+		return 0
+	fi
+	assert_eq 1 "$rc" "exit status"
+	assert_contains "process.oomScoreAdj: cannot lower it to -999 (needs CAP_SYS_RESOURCE)" "$out"
 }
 
 # ---- seccomp -----------------------------------------------------------------------------------
