@@ -7,7 +7,7 @@
  *   notify SOCKET -- CMD...           seccomp NOTIFY with a listener (this process) on SOCKET
  *   cgroup create PATH|- ID FILE [RES] oci_cgroup_create (+ oci_cgroup_apply of RES), saved to FILE
  *   cgroup join FILE -- CMD...        oci_cgroup_add_pid(self), then exec CMD
- *   cgroup pids|freeze|thaw|frozen|remove FILE,  cgroup kill FILE SIG
+ *   cgroup pids|freeze|thaw|frozen|remove FILE,  cgroup kill FILE SIG,  cgroup apply FILE RES
  *   cgroup check PATH                 oci_cgroup_path_check
  *   hook KIND PATH TIMEOUT STATE [ARG...]   oci_hook_run (env: the HOOK_ENV variable if set)
  *   cloned [CMD...]                   oci_ensure_cloned_binary, then print "ready" and exec CMD
@@ -308,6 +308,12 @@ static int resources(const char *name, struct oci_resources *r)
 		r->n_devices = N(dev_rules);
 		return 0;
 	}
+	if (strcmp(name, "no-devices") == 0) {
+		resources("all", r);
+		r->devices = NULL;
+		r->n_devices = 0;
+		return 0;
+	}
 	if (strcmp(name, "bad-swap") == 0) {
 		r->has_memory_limit = r->has_memory_swap = true;
 		r->memory_limit = 64 << 20;
@@ -396,6 +402,12 @@ static int cmd_cgroup(int argc, char **argv)
 		execvp(cmd[0], cmd);
 		perror("oci-sec-driver: exec");
 		return 127;
+	} else if (strcmp(op, "apply") == 0 && argc == 5) {
+		struct oci_resources r;
+		if (resources(argv[4], &r) < 0)
+			rc = -EINVAL, snprintf(err.msg, sizeof(err.msg), "unknown resources");
+		else
+			rc = oci_cgroup_apply(cg, &r, &err);
 	} else if (strcmp(op, "pids") == 0) {
 		pid_t *pids;
 		size_t n;

@@ -304,6 +304,45 @@ test_cgroup_v2_freeze_kill_and_remove() {
 	[ ! -d "$mount$cg" ] || fail "$mount$cg left"
 }
 
+# The resource files of both versions, written into a copy of a hierarchy made of plain files
+# (this host cannot bind memory, pids or cpu to v2): what lands in each file.
+fake_hierarchy() { # DIR VERSION CONTROLLERS FILES...
+	local dir=$1 ver=$2 ctl=$3 f
+	shift 3
+	mkdir -p "$dir/mnt/c"
+	for f in "$@"; do : >"$dir/mnt/c/$f"; done
+	printf '/c\n1\t%s\t%s\t%s\t%s\n' "$ver" "$ctl" "$dir/mnt" "$dir/mnt/c" >"$dir/state"
+}
+
+test_cgroup_resource_files_of_v1_and_v2() {
+	need_driver
+	local t=$TMPDIR_TEST c=$TMPDIR_TEST/v2/mnt/c out
+	fake_hierarchy "$t/v2" v2 cpu,cpuset,memory,pids memory.max memory.low memory.swap.max pids.max \
+		cpu.weight cpu.max cpuset.cpus cpuset.mems
+	echo "max 100000" >"$c/cpu.max"
+	"$DRIVER" cgroup apply "$t/v2/state" no-devices || fail "v2 apply failed"
+	assert_eq 67108864 "$(cat "$c/memory.max")" memory.max
+	assert_eq 33554432 "$(cat "$c/memory.low")" memory.low
+	assert_eq 67108864 "$(cat "$c/memory.swap.max")" "memory.swap.max (swap 128M - limit 64M)"
+	assert_eq 50 "$(cat "$c/pids.max")" pids.max
+	assert_eq 20 "$(cat "$c/cpu.weight")" "cpu.weight of 512 shares"
+	assert_eq "50000 200000" "$(cat "$c/cpu.max")" cpu.max
+	assert_eq 0 "$(cat "$c/cpuset.cpus")" cpuset.cpus
+	# device rules would need an eBPF program on v2: a clear error
+	out=$("$DRIVER" cgroup apply "$t/v2/state" all 2>&1) && fail "v2 device rules accepted"
+	assert_contains "linux.resources.devices: no v1 devices controller, and device rules on cgroup v2 (an eBPF program) are not supported" "$out"
+	out=$("$DRIVER" cgroup apply "$t/v2/state" bad-swap 2>&1) && fail "swap below the limit accepted"
+	assert_contains "linux.resources.memory.swap: on cgroup v2 it needs a memory limit at most as large as it" "$out"
+
+	c=$t/v1/mnt/c
+	fake_hierarchy "$t/v1" v1 memory memory.limit_in_bytes memory.soft_limit_in_bytes memory.memsw.limit_in_bytes
+	out=$("$DRIVER" cgroup apply "$t/v1/state" no-devices 2>&1) && fail "pids without a pids controller accepted"
+	assert_contains "linux.resources.pids.limit: no pids controller on this host (neither v1 nor v2)" "$out"
+	assert_eq 67108864 "$(cat "$c/memory.limit_in_bytes")" memory.limit_in_bytes
+	assert_eq 134217728 "$(cat "$c/memory.memsw.limit_in_bytes")" memory.memsw.limit_in_bytes
+	assert_eq 33554432 "$(cat "$c/memory.soft_limit_in_bytes")" memory.soft_limit_in_bytes
+}
+
 test_cgroup_kill_sends_the_signal_to_every_process() {
 	need_driver
 	local cg st=$TMPDIR_TEST/cg pid
