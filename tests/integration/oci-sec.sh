@@ -501,6 +501,9 @@ test_runtime_binary_cannot_be_overwritten_through_proc_exe() {
 	wait_for grep -q ready "$TMPDIR_TEST/out" || fail "the runtime did not start"
 	assert_eq "ready cloned" "$(cat "$TMPDIR_TEST/out")" "after oci_ensure_cloned_binary"
 	assert_match '^/memfd:nsset-cloned' "$(readlink /proc/$pid/exe)" "/proc/PID/exe"
+	out=$("$bin" cloned busybox env) || fail "cloned + exec failed"
+	assert_contains "ready cloned" "$out"
+	[[ $out != *_NSSET_CLONED_BINARY* ]] || fail "the re-exec guard was passed on: $out"
 	# what a container process would do: write the runtime's /proc/PID/exe ...
 	out=$( (echo pwned >/proc/$pid/exe) 2>&1) && fail "/proc/$pid/exe opened for writing"
 	assert_match 'Text file busy|Operation not permitted' "$out" "open for writing"
