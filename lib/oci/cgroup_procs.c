@@ -136,6 +136,12 @@ int oci_cgroup_kill(struct oci_cgroup *cg, int sig, struct nsset_error *err)
 {
 	int frozen = oci_cgroup_is_frozen(cg, NULL);
 	int r;
+	/* cgroup v2 (5.14+) kills every process of the cgroup at once, forks included; in the
+	 * hybrid layout the container is in the unified hierarchy too.  The loop below still
+	 * checks, thaws a v1-frozen cgroup, and covers older kernels. */
+	const char *v2 = oci_cgroup_dir(cg, "");
+	if (sig == SIGKILL && v2)
+		oci_cgroup_write(v2, "cgroup.kill", "1", "kill", NULL);
 	/* SIGKILL: again while processes are left (a fork racing with us); other signals once. */
 	for (int round = 0; round < (sig == SIGKILL ? 100 : 1); round++) {
 		pid_t *pids;
