@@ -1,4 +1,5 @@
-/* Shared by cgroup.c (hierarchies, paths, processes) and cgroup_resources.c (the files). */
+/* Shared by cgroup.c (hierarchies, paths), cgroup_procs.c (processes) and cgroup_resources.c
+ * (the files). */
 #ifndef NSSET_OCI_CGROUP_INTERNAL_H
 #define NSSET_OCI_CGROUP_INTERNAL_H
 
@@ -26,5 +27,6 @@ struct oci_cgroup_hier *oci_cgroup_hier_for(struct oci_cgroup *cg, const char *c
 int oci_cgroup_write(const char *dir, const char *file, const char *value, const char *what,
 		     struct nsset_error *err);
 int oci_cgroup_read(const char *dir, const char *file, char *buf, size_t size);
+void oci_cgroup_sleep_ms(long ms);
 
 #endif

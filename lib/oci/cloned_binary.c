@@ -5,6 +5,7 @@
 #include "oci/cloned_binary.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -67,15 +68,28 @@ static int make_clone(struct nsset_error *err)
 	return fd;
 }
 
+/* Set across the re-exec: a copy that is not seen as sealed afterwards fails instead of
+ * looping.  Removed at once, so that nothing the runtime starts inherits it. */
+#define GUARD "_NSSET_CLONED_BINARY"
+
 int oci_ensure_cloned_binary(char **argv, struct nsset_error *err)
 {
-	if (oci_is_cloned_binary())
+	bool cloned = oci_is_cloned_binary();
+	bool guard = getenv(GUARD) != NULL;
+	if (guard)
+		unsetenv(GUARD);
+	if (cloned)
 		return 0;
+	if (guard)
+		return nsset_fail(err, ELOOP, "re-executed from a sealed copy of the runtime, but "
+				  "/proc/self/exe is still not sealed");
 	int fd = make_clone(err);
 	if (fd < 0)
 		return fd;
+	setenv(GUARD, "1", 1);
 	fexecve(fd, argv, environ);
 	int e = errno;
+	unsetenv(GUARD);
 	close(fd);
 	return nsset_fail_errno(err, e, "cannot re-execute the runtime from its sealed copy");
 }
