@@ -15,7 +15,8 @@ RUNS=${1:-200}
 for t in hyperfine crun runc jq; do
 	command -v $t >/dev/null || { echo "bench/oci.sh: $t is not installed" >&2; exit 1; }
 done
-out=$(mktemp -d /tmp/nsset-bench-oci.XXXXXX)
+# State roots on tmpfs under /run, where every runtime keeps its state by default.
+out=$(mktemp -d /run/nsset-bench-oci.XXXXXX)
 trap 'for r in nsset crun runc; do "$r" --root "$out/state-$r" delete -f bench-$r >/dev/null 2>&1; done; rm -rf "$out"' EXIT
 mkdir -p "$out/bundle"
 (cd "$out/bundle" && "$NSSET" spec)

@@ -23,6 +23,7 @@
  * and removes the cgroup and the state.  If the runtime dies, the child's next read of the sync
  * socket sees EOF and it exits: a killed `create` leaves at most state + cgroup, which
  * `delete --force` removes. */
+#include "oci/cgroup_internal.h"
 #include "oci/engine.h"
 
 #include <fcntl.h>
@@ -67,6 +68,8 @@ struct child_ctx {
 	int sock;
 	int fifo;                    /* -1 with start_now */
 	int console;                 /* -1 without a console socket */
+	struct oci_cgroup *cg;       /* NULL without a cgroup */
+	bool into_cgroup;            /* clone3 put us into the v2 cgroup (CLONE_INTO_CGROUP) */
 	int join_fd[8];              /* per kind (table order), -1 = none; pid is joined by the parent */
 	nsset_flags_t join_kind[8];
 	size_t n_join;
@@ -146,6 +149,27 @@ static unsigned listen_fds(void)
 	return *end == '\0' && n < 1024 ? (unsigned)n : 0;
 }
 
+/* Join the container's cgroup by writing "0" to each v1 hierarchy's `tasks`: moving the
+ * calling thread alone skips the global cgroup_threadgroup_rwsem, whose write side (taken for
+ * a pid written to cgroup.procs) waits for an RCU grace period, 10-15 ms here.  The v2
+ * hierarchy was joined by clone3 (CLONE_INTO_CGROUP), else through cgroup.procs. */
+static void child_join_cgroup(struct child_ctx *x, struct nsset_error *err)
+{
+	for (size_t i = 0; x->cg && i < x->cg->n; i++) {
+		const struct oci_cgroup_hier *h = &x->cg->h[i];
+		if (h->v2 && x->into_cgroup)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", h->dir, h->v2 ? "cgroup.procs" : "tasks");
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1) {
+			nsset_fail_errno(err, errno, "cannot join the cgroup %s", h->dir);
+			child_fail(x, err);
+		}
+		close(fd);
+	}
+}
+
 static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 {
 	const struct oci_config *c = x->c;
@@ -155,6 +179,7 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 	char exe[4096];
 	int r;
 
+	child_join_cgroup(x, &err);
 	child_wait_go(x, &m);
 	pid_t host_pid = m.pid;
 	child_join(x, &err);
@@ -319,7 +344,7 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		 int fifo, struct created *out, struct nsset_error *err)
 {
 	struct child_ctx x = { .c = c, .o = o, .fifo = fifo, .console = -1, .sock = -1 };
-	int sv[2] = { -1, -1 }, pid_join = -1, pidfd = -1, r;
+	int sv[2] = { -1, -1 }, pid_join = -1, pidfd = -1, cgfd = -1, r;
 	pid_t pid = -1;
 
 	out->pid = 0;
@@ -348,7 +373,27 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
 	};
+	x.cg = ctr->cg;
+	for (size_t i = 0; ctr->cg && i < ctr->cg->n; i++) {
+		if (!ctr->cg->h[i].v2)
+			continue;
+		cgfd = open(ctr->cg->h[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cgfd >= 0) {
+			ca.flags |= CLONE_INTO_CGROUP;
+			ca.cgroup = (uint64_t)cgfd;
+			x.into_cgroup = true;
+		}
+	}
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0 && x.into_cgroup) {
+		/* Not allowed there (a v2 cgroup with domain controllers and processes...): join
+		 * through cgroup.procs in the child instead. */
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		x.into_cgroup = false;
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	}
+	if (cgfd >= 0)
+		close(cgfd);
 	if (pid < 0) {
 		r = nsset_fail_errno(err, errno, "cannot create the container process (clone3)");
 		goto fail;
@@ -372,8 +417,6 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto kill;
 	if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
-		goto kill;
-	if (ctr->cg && (r = oci_cgroup_add_pid(ctr->cg, pid, err)) < 0)
 		goto kill;
 	if ((r = send_msg(sv[0], MSG_GO, 0, pid, NULL)) < 0) {
 		nsset_fail_errno(err, -r, "the container process died");
