@@ -13,6 +13,7 @@ struct cli_global {
 	bool debug;              /* --debug */
 	bool systemd_cgroup;     /* --systemd-cgroup */
 	bool oci;                /* any of the above was given: verbs take their OCI meaning */
+	char **argv;             /* main's argv (the OCI verbs re-execute from a sealed copy) */
 };
 
 extern struct cli_global cli_global;
@@ -58,6 +59,9 @@ struct oci_config;
 /* Parse create/run options into o; 0, 1 after --help, -1 on an error (printed). */
 int cli_oci_parse_create(const char *verb, int argc, char **argv, struct oci_create_opts *o,
 			 bool *detach);
+/* CVE-2019-5736: before a process of ours enters a container, re-execute nsset from a sealed
+ * memfd copy of itself (oci-sec's cloned_binary.c); 0, or the exit status after a message. */
+int cli_oci_protect(const char *verb, const char *object);
 /* Load BUNDLE/config.json (debug-logging what this host ignores); 0 or the exit status. */
 int cli_oci_load(const char *verb, const struct oci_create_opts *o, struct oci_config **c);
 /* The state root (--root, or the default for this user); exits with a message if too long. */

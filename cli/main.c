@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 	};
 	int c;
 
+	cli_global.argv = argv;
 	/* '+': stop at the verb, whose options are its own. */
 	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
 		switch (c) {

@@ -13,7 +13,7 @@ int cli_oci_create(int argc, char **argv)
 	int r = cli_oci_parse_create("create", argc, argv, &o, NULL);
 	if (r)
 		return r < 0 ? 2 : 0;
-	if ((r = cli_oci_load("create", &o, &c)))
+	if ((r = cli_oci_protect("create", o.id)) || (r = cli_oci_load("create", &o, &c)))
 		return r;
 	r = oci_create(&o, c, &pid, &err);
 	oci_config_free(c);

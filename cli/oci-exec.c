@@ -119,6 +119,10 @@ int cli_oci_exec(int argc, char **argv)
 	}
 	o.env = env;
 	o.root = cli_oci_root();
+	if ((rc = cli_oci_protect("exec", o.id))) {
+		free(env);
+		return rc;
+	}
 	struct nsset_error err = { 0 };
 	int r = oci_exec(&o, &err);
 	free(env);

@@ -14,7 +14,7 @@ int cli_oci_run(int argc, char **argv)
 	int r = cli_oci_parse_create("run", argc, argv, &o, &detach);
 	if (r)
 		return r < 0 ? 2 : 0;
-	if ((r = cli_oci_load("run", &o, &c)))
+	if ((r = cli_oci_protect("run", o.id)) || (r = cli_oci_load("run", &o, &c)))
 		return r;
 	r = oci_run(&o, c, detach, &err);
 	oci_config_free(c);

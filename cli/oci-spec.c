@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,10 +52,7 @@ static const char default_config[] =
 "  ],\n"
 "  \"linux\": {\n"
 "    \"resources\": { \"devices\": [ { \"allow\": false, \"access\": \"rwm\" } ] },\n"
-"    \"namespaces\": [\n"
-"      { \"type\": \"pid\" }, { \"type\": \"network\" }, { \"type\": \"ipc\" },\n"
-"      { \"type\": \"uts\" }, { \"type\": \"mount\" }\n"
-"    ],\n"
+"    \"namespaces\": [ @NAMESPACES@ ],\n"
 "    \"maskedPaths\": [\n"
 "      \"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\", \"/proc/latency_stats\",\n"
 "      \"/proc/timer_list\", \"/proc/timer_stats\", \"/proc/sched_debug\", \"/sys/firmware\",\n"
@@ -78,9 +76,9 @@ static struct json_object *idmap(unsigned host)
 
 /* --rootless: a user namespace mapping the caller to root, no gid=5 on devpts, and /sys
  * bound from the host (a new sysfs needs a network namespace owned by the user namespace). */
-static char *rootless(void)
+static void make_rootless(struct json_object *c)
 {
-	struct json_object *c = json_tokener_parse(default_config), *linux_obj, *ns, *mounts;
+	struct json_object *linux_obj, *ns, *mounts;
 	json_object_object_get_ex(c, "linux", &linux_obj);
 	json_object_object_get_ex(linux_obj, "namespaces", &ns);
 	struct json_object *u = json_object_new_object();
@@ -107,7 +105,35 @@ static char *rootless(void)
 			i--;
 		}
 	}
-	char *out = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The template with the namespaces pid, network, ipc, uts, mount that this build has. */
+static char *make_spec(bool rootless)
+{
+	static const char *const ns[][2] = { { "pid", "pid" }, { "network", "net" }, { "ipc", "ipc" },
+		{ "uts", "uts" }, { "mount", "mnt" } };
+	char list[256] = "";
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		const struct nsset_kind *k = nsset_kind_by_name(ns[i][1]);
+		if (!k || !k->built)
+			continue;
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s{ \"type\": \"%s\" }", len ? ", " : "", ns[i][0]);
+	}
+	const char *at = strstr(default_config, "@NAMESPACES@");
+	char *text;
+	if (asprintf(&text, "%.*s%s%s", (int)(at - default_config), default_config, list,
+		     at + strlen("@NAMESPACES@")) < 0)
+		return NULL;
+	if (!rootless)
+		return text;
+	struct json_object *c = json_tokener_parse(text);
+	free(text);
+	if (!c)
+		return NULL;
+	make_rootless(c);
+	char *out = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PRETTY |
+		JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(c);
 	return out;
 }
@@ -140,22 +166,29 @@ int cli_oci_spec(int argc, char **argv)
 		cli_error("spec", bundle, "path too long");
 		return 1;
 	}
-	char *rl = is_rootless ? rootless() : NULL;
-	const char *data = rl ? rl : default_config;
+	if (is_rootless && !(nsset_flags_built() & NSSET_USER)) {
+		cli_error("spec", NULL, "--rootless needs user namespaces, which are not built into this nsset");
+		return 1;
+	}
+	char *data = make_spec(is_rootless);
+	if (!data) {
+		cli_error("spec", NULL, "out of memory");
+		return 1;
+	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
 			cli_error("spec", path, "file exists (remove it first)");
 		else
 			cli_error("spec", path, "cannot create: %s", strerror(errno));
-		free(rl);
+		free(data);
 		return 1;
 	}
 	size_t len = strlen(data);
 	ssize_t n = write(fd, data, len);
-	if (rl)
+	if (is_rootless)
 		n = n == (ssize_t)len && write(fd, "\n", 1) == 1 ? n : -1;
-	free(rl);
+	free(data);
 	if (close(fd) < 0 || n != (ssize_t)len) {
 		cli_error("spec", path, "cannot write: %s", strerror(errno));
 		unlink(path);

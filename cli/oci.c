@@ -1,5 +1,6 @@
 /* `nsset oci VERB ...`: the OCI runtime's verbs under one name, and what they share. */
 #include "cli.h"
+#include "oci/cloned_binary.h"
 #include "oci/config.h"
 #include "oci/container.h"
 #include "oci/engine.h"
@@ -140,5 +141,13 @@ int cli_oci_load(const char *verb, const struct oci_create_opts *o, struct oci_c
 	if ((*c)->process.selinux_label)
 		cli_debug("%s %s: selinuxLabel \"%s\" ignored: SELinux is not enabled", verb, o->id,
 			  (*c)->process.selinux_label);
+	return 0;
+}
+
+int cli_oci_protect(const char *verb, const char *object)
+{
+	struct nsset_error err = { 0 };
+	if (oci_ensure_cloned_binary(cli_global.argv, &err) < 0)
+		return cli_fail(verb, object, &err);
 	return 0;
 }

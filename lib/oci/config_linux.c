@@ -54,9 +54,12 @@ static int parse_namespaces(struct json_object *arr, struct oci_config *c, struc
 			free(type);
 			return r;
 		}
+		if ((c->ns_new | c->ns_join) & k->flag) {
+			r = cfg_fail(err, qk, "duplicate namespace type \"%s\"", type);
+			free(type);
+			return r;
+		}
 		free(type);
-		if ((c->ns_new | c->ns_join) & k->flag)
-			return cfg_fail(err, qk, "duplicate namespace type \"%s\"", k->name);
 		if ((r = cfg_opt_string(e, "path", q, &ns->path, err)) < 0)
 			return r;
 		if (ns->path && ns->path[0] != '/') {

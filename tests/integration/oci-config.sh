@@ -43,10 +43,13 @@ test_bad_configs_are_rejected_before_anything_is_made() {
 	expect_config_error "$b" x6 "mounts[3].destination: must be an absolute path"
 	reset; oci_edit "$b" 's|"destination": "/dev/shm"|"destination": "/dev/../../etc"|'
 	expect_config_error "$b" x7 "mounts[3].destination: must not contain \"..\""
+	# The namespaces of `spec`: pid (when built), network, ipc, uts, mount.
+	local ipc=1 uts=2
+	kind_built pid && ipc=2 uts=3
 	reset; oci_edit "$b" 's|{ "type": "ipc" }|{ "type": "foo" }|'
-	expect_config_error "$b" x8 "linux.namespaces[2].type: unknown namespace type \"foo\""
-	reset; oci_edit "$b" 's|{ "type": "ipc" }|{ "type": "pid" }|'
-	expect_config_error "$b" x9 "linux.namespaces[2].type: duplicate namespace type \"pid\""
+	expect_config_error "$b" x8 "linux.namespaces[$ipc].type: unknown namespace type \"foo\""
+	reset; oci_edit "$b" 's|{ "type": "uts" }|{ "type": "network" }|'
+	expect_config_error "$b" x9 "linux.namespaces[$uts].type: duplicate namespace type \"network\""
 	reset; oci_edit "$b" 's|"ociVersion": "1.0.0"|"ociVersion": "2.0.0"|'
 	expect_config_error "$b" x10 "ociVersion: unsupported major version 2"
 	reset; oci_edit "$b" 's|"RLIMIT_NOFILE"|"RLIMIT_FOO"|'
@@ -114,6 +117,7 @@ test_root_caps_and_seccomp() {
 
 test_user_namespace_maps_and_hostname() {
 	need_kind user
+	need_kind pid # a new proc in a new user namespace needs a pid namespace of its own
 	local b=$TMPDIR_TEST/b pid
 	oci_bundle "$b" '[ "sleep", "1000" ]'
 	oci_edit "$b" 's|{ "type": "mount" }|{ "type": "mount" }, { "type": "user" }, { "type": "cgroup" }|'
@@ -202,7 +206,9 @@ test_join_a_namespace_by_path_makes_a_pod() {
 	oci_edit "$TMPDIR_TEST/c" "s|{ \"type\": \"ipc\" }|{ \"type\": \"ipc\", \"path\": \"/proc/$pa/ns/uts\" }|"
 	local out
 	out=$(oci create -b "$TMPDIR_TEST/c" pod-c </dev/null 2>&1) && fail "joined a UTS namespace as IPC"
-	assert_contains "linux.namespaces[2].path: /proc/$pa/ns/uts is not a IPC namespace" "$out"
+	local ipc=1
+	kind_built pid && ipc=2
+	assert_contains "linux.namespaces[$ipc].path: /proc/$pa/ns/uts is not a IPC namespace" "$out"
 	oci_assert_gone pod-c
 }
 

@@ -18,8 +18,11 @@ test_create_start_kill_delete() {
 	assert_eq "$(ns_ino $$ user)" "$(ns_ino "$pid" user)" "user namespace"
 	assert_eq nsset "$(nsenter -t "$pid" -u hostname)" "hostname inside"
 	assert_ne nsset "$(hostname)" "hostname outside"
-	# Created: still nsset's, not yet sleep.
+	# Created: still nsset's, not yet sleep; and nsset runs from a sealed memfd copy, so the
+	# binary on the host cannot be reached through /proc/PID/exe (CVE-2019-5736).
 	assert_ne sleep "$(cat /proc/"$pid"/comm)" "command before start"
+	assert_match '^/memfd:nsset-cloned' "$(readlink /proc/"$pid"/exe)" "exe of the waiting process"
+	! echo x 2>/dev/null >>/proc/"$pid"/exe || fail "the runtime's exe is writable through /proc/PID/exe"
 	oci start c1 || fail "start failed"
 	wait_for sh -c "[ \"\$(cat /proc/$pid/comm)\" = sleep ]" || fail "sleep did not start"
 	assert_eq running "$(oci_status c1)" "status after start"

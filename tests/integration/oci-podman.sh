@@ -6,6 +6,7 @@ source "$SRC/tests/oci-lib.sh"
 
 pm_setup() {
 	command -v podman >/dev/null 2>&1 || skip "podman is not installed"
+	need_kind pid # podman asks for a pid namespace
 	PM=$TMPDIR_TEST/podman
 	mkdir -p "$PM/tmp" "$PM/net"
 	cat >"$PM/containers.conf" <<-CONF

@@ -22,6 +22,17 @@
 #include "oci/config.h"
 #include "oci/state.h"
 
+/* The pid namespace last, so that the indices of the others do not depend on the build. */
+#if NSSET_BUILD_PID_NS
+#define PID_NS ", { \"type\": \"pid\" }"
+#define N_NS 5
+#define NS_PID NSSET_PID
+#else
+#define PID_NS ""
+#define N_NS 4
+#define NS_PID 0
+#endif
+
 static const char good[] =
 "{ \"ociVersion\": \"1.0.2\",\n"
 "  \"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
@@ -43,8 +54,8 @@ static const char good[] =
 "    \"poststop\": [ { \"path\": \"/bin/false\" } ] },\n"
 "  \"annotations\": { \"k\": \"v\" },\n"
 "  \"linux\": {\n"
-"    \"namespaces\": [ { \"type\": \"pid\" }, { \"type\": \"network\", \"path\": \"/run/netns/x\" },\n"
-"      { \"type\": \"mount\" }, { \"type\": \"uts\" }, { \"type\": \"user\" } ],\n"
+"    \"namespaces\": [ { \"type\": \"network\", \"path\": \"/run/netns/x\" },\n"
+"      { \"type\": \"mount\" }, { \"type\": \"uts\" }, { \"type\": \"user\" }" PID_NS " ],\n"
 "    \"uidMappings\": [ { \"containerID\": 0, \"hostID\": 100000, \"size\": 65536 } ],\n"
 "    \"gidMappings\": [ { \"containerID\": 0, \"hostID\": 100000, \"size\": 65536 } ],\n"
 "    \"sysctl\": { \"net.ipv4.ip_forward\": \"1\" },\n"
@@ -124,10 +135,10 @@ static void good_config(void **state)
 	assert_int_equal(c->n_annotations, 1);
 	assert_string_equal(c->annotations[0], "k=v");
 	/* linux */
-	assert_int_equal(c->n_namespaces, 5);
-	assert_int_equal(c->ns_new, NSSET_PID | NSSET_MNT | NSSET_UTS | NSSET_USER);
+	assert_int_equal(c->n_namespaces, N_NS);
+	assert_int_equal(c->ns_new, NS_PID | NSSET_MNT | NSSET_UTS | NSSET_USER);
 	assert_int_equal(c->ns_join, NSSET_NET);
-	assert_string_equal(c->namespaces[1].path, "/run/netns/x");
+	assert_string_equal(c->namespaces[0].path, "/run/netns/x");
 	assert_int_equal(c->uid_mappings[0].host_id, 100000);
 	assert_int_equal(c->gid_mappings[0].size, 65536);
 	assert_int_equal(c->n_sysctl, 1);
@@ -242,11 +253,15 @@ static void bad_values(void **state)
 	expect_bad("{ \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" }",
 		   "{ \"destination\": \"/proc\", \"source\": \"proc\" }", "mounts[0].type: is required");
 	expect_bad("{ \"type\": \"mount\" }", "{ \"type\": \"foo\" }",
-		   "linux.namespaces[2].type: unknown namespace type \"foo\"");
-	expect_bad("{ \"type\": \"mount\" }", "{ \"type\": \"pid\" }",
-		   "linux.namespaces[2].type: duplicate namespace type \"pid\"");
+		   "linux.namespaces[1].type: unknown namespace type \"foo\"");
+	expect_bad("{ \"type\": \"uts\" }", "{ \"type\": \"mount\" }",
+		   "linux.namespaces[2].type: duplicate namespace type \"mount\"");
 	expect_bad("{ \"type\": \"mount\" }", "{ \"type\": \"mnt\" }", "unknown namespace type \"mnt\"");
-	expect_bad("\"path\": \"/run/netns/x\"", "\"path\": \"x\"", "linux.namespaces[1].path: must be an absolute path");
+	expect_bad("\"path\": \"/run/netns/x\"", "\"path\": \"x\"", "linux.namespaces[0].path: must be an absolute path");
+#if !NSSET_BUILD_PID_NS
+	expect_bad("{ \"type\": \"mount\" }", "{ \"type\": \"pid\" }",
+		   "linux.namespaces[1].type: pid namespaces are not built into this nsset (-Dpid_ns=false)");
+#endif
 	expect_bad("\"RLIMIT_NOFILE\"", "\"RLIMIT_BOGUS\"", "process.rlimits[0].type: unknown rlimit \"RLIMIT_BOGUS\"");
 	expect_bad("\"soft\": 1024", "\"soft\": 4096", "process.rlimits[0]: soft limit is above the hard limit");
 	expect_bad("\"CAP_SYS_ADMIN\"", "\"CAP_BOGUS\"", "process.capabilities.bounding[0]: unknown capability \"CAP_BOGUS\"");
