@@ -227,3 +227,45 @@ test_log_file_json() {
 		"$(cat "$TMPDIR_TEST/log")" "log line"
 	oci_assert_gone lj
 }
+
+test_hooks_run_in_order_with_the_state() {
+	local b=$TMPDIR_TEST/b h=$TMPDIR_TEST/hooks kind hooks="" pid
+	mkdir -p "$h"
+	# A hook appends its kind and the status of the state it reads on stdin.
+	cat >"$h/hook.sh" <<-HOOK
+	status=\$(sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p' | head -1)
+	echo "\$1 \$status" >> $h/log
+	HOOK
+	for kind in prestart createRuntime createContainer poststart poststop; do
+		hooks="$hooks \"$kind\": [ { \"path\": \"/bin/sh\", \"args\": [ \"sh\", \"$h/hook.sh\", \"$kind\" ] } ],"
+	done
+	# startContainer runs in the container, after pivot_root: it leaves a file there.
+	hooks="$hooks \"startContainer\": [ { \"path\": \"/bin/sh\", \"args\": [ \"sh\", \"-c\", \"echo startContainer > /dev/shm/sc\" ] } ]"
+	oci_bundle "$b" '[ "sh", "-c", "cat /dev/shm/sc; sleep 1000" ]'
+	oci_edit "$b" "s|\"hostname\": \"nsset\",|\"hostname\": \"nsset\", \"hooks\": { $hooks },|"
+	oci_defer_delete hk
+	oci_create "$b" hk || fail "create: $(cat "$TMPDIR_TEST/hk.err")"
+	assert_eq $'prestart creating\ncreateRuntime creating\ncreateContainer creating' "$(cat "$h/log")" "hooks of create"
+	oci start hk || fail "start"
+	assert_eq $'prestart creating\ncreateRuntime creating\ncreateContainer creating\npoststart running' \
+		"$(cat "$h/log")" "hooks of start"
+	wait_for grep -q startContainer "$TMPDIR_TEST/hk.out" || fail "startContainer hook did not run in the container"
+	pid=$(oci_pid hk)
+	oci kill hk KILL
+	wait_for sh -c "! kill -0 $pid 2>/dev/null || grep -q '^State:.*Z' /proc/$pid/status" || fail "not killed"
+	oci delete hk || fail "delete"
+	assert_eq $'prestart creating\ncreateRuntime creating\ncreateContainer creating\npoststart running\npoststop stopped' \
+		"$(cat "$h/log")" "hooks of delete"
+}
+
+test_failing_hook_fails_create_and_leaves_nothing() {
+	local b=$TMPDIR_TEST/b out rc
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_edit "$b" 's|"hostname": "nsset",|"hostname": "nsset", "hooks": { "createRuntime": [ { "path": "/bin/false" } ] },|'
+	out=$(oci create -b "$b" hf </dev/null 2>&1); rc=$?
+	assert_ne 0 "$rc" "exit status"
+	assert_contains "nsset: create hf: " "$out" "message"
+	assert_contains "/bin/false" "$out" "message names the hook"
+	oci_assert_gone hf
+	assert_eq "" "$(oci list -q)" "containers"
+}
