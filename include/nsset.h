@@ -80,7 +80,11 @@ int nsset_flags_parse(const char *list, nsset_flags_t *flags, struct nsset_error
 int nsset_flags_format(nsset_flags_t flags, char *buf, size_t size);
 
 /* The seeds' unshare_ns(): give the caller new namespaces of the selected kinds, all or
- * nothing.  On failure nothing about the caller has changed. */
+ * nothing: one unshare(2) call; with NSSET_MNT the mounts are then made recursively private
+ * (like unshare(1)), which is checked to be possible before anything is created.  On failure
+ * nothing about the caller has changed.  NSSET_PID and NSSET_TIME apply to the caller's
+ * children (its first child becomes pid 1), not to the caller.  NSSET_USER needs a
+ * single-threaded caller (else -EINVAL, nothing changed). */
 int nsset_unshare(nsset_flags_t flags, struct nsset_error *err);
 
 /* ---- uid/gid maps ------------------------------------------------------------------------ */
@@ -99,9 +103,10 @@ struct nsset_idmaps {
 	size_t n;
 };
 
-/* Parse "INNER:OUTER:COUNT[,INNER:OUTER:COUNT...]" and append the ranges to maps (so a repeated
- * option adds ranges).  -EINVAL on a malformed range, a zero count, an id past 2^32-1, or a range
- * that overlaps another one inside or outside (checked against those already in maps). */
+/* Parse "INNER:OUTER:COUNT[,INNER:OUTER:COUNT...]" and append the ranges to maps (so a
+ * repeated option adds ranges).  -EINVAL on a malformed range, a zero count, an id past
+ * 4294967294, or a range that overlaps another one inside or outside (checked against those
+ * already in maps); maps is then unchanged. */
 int nsset_idmaps_parse(struct nsset_idmaps *maps, const char *spec, struct nsset_error *err);
 /* Append one range, with the same checks. */
 int nsset_idmaps_add(struct nsset_idmaps *maps, struct nsset_idmap range, struct nsset_error *err);
@@ -131,14 +136,19 @@ struct nsset_spawn {
 	nsset_flags_t flags;       /* the kinds to create (checked with nsset_flags_check) */
 
 	/* User namespace maps (with NSSET_USER).  map_root: map the caller's uid and gid to 0
-	 * inside (like unshare -r); uid_map/gid_map: explicit ranges (used instead when n > 0). */
+	 * inside (like unshare -r); uid_map/gid_map: explicit ranges.  A single own-id map
+	 * (map_root, or one INNER:own-id:1 range for both) is written by the child itself, which
+	 * needs /proc/PID/setgroups "deny" (as unshare -r); other maps are written by the parent
+	 * before the child goes on (directly when privileged, else with newuidmap/newgidmap).
+	 * With maps that map uid/gid 0, the child becomes 0 inside before the set-up. */
 	bool map_root;
 	const struct nsset_idmap *uid_map;
 	size_t n_uid_map;
 	const struct nsset_idmap *gid_map;
 	size_t n_gid_map;
 
-	/* What `nsset run` does in the child, in this order (all optional): */
+	/* What `nsset run` does in the child (all optional; mounts first, then the hostname,
+	 * the working directory and the loopback): */
 	const char *hostname;      /* sethostname (needs NSSET_UTS) */
 	const char *root;          /* pivot_root into this directory (needs NSSET_MNT) */
 	bool mount_proc;           /* mount a fresh proc on /proc (needs NSSET_MNT) */
@@ -175,10 +185,11 @@ struct nsset_spawn {
 	 * closed at exec. */
 	unsigned int preserve_fds;
 
-	/* If the caller's process group owns the terminal on fd 0, the command gets its own
-	 * process group and the terminal's foreground (like tini), so interactive shells work;
-	 * signals the terminal sends go to the command only.  Set no_tty_foreground to keep the
-	 * command in the caller's process group. */
+	/* If the caller's process group is the foreground of its terminal (the first of fd 0,
+	 * 1, 2 that is one), the command gets its own process group and the terminal's
+	 * foreground (like tini), so interactive shells work and the signals the terminal sends
+	 * go to the command only.  Set no_tty_foreground to keep the command in the caller's
+	 * process group. */
 	bool no_tty_foreground;
 };
 
@@ -187,15 +198,17 @@ struct nsset_child {
 	int pidfd;                 /* O_CLOEXEC pidfd of the child, -1 when none */
 	bool exec_failed;          /* nsset_spawn failed because the command could not be run:
 				      -ENOENT (not found, exit status 127) or another errno (126) */
-	bool took_tty;             /* the command took the terminal's foreground (given back by
-				      nsset_child_wait) */
+	int tty;                   /* the terminal (fd) whose foreground the command took, given
+				      back by nsset_child_wait; -1 when none */
 };
 
 /* Start a child as described by opts.  Returns 0 once the child has gone on: it exec'd the
  * command, or (init without a command, child_main) finished its set-up.  On failure, whatever
  * was started has been killed and reaped, child->pid is 0, and err says what failed in the
- * child or the parent ("cannot set the hostname: Operation not permitted").  pid/time
- * namespaces apply to the child as with clone3; the caller's own namespaces never change.
+ * child or the parent ("cannot set the hostname to x: Operation not permitted").  The start-up
+ * is kept on the caller's current CPU (each hand-off is then a local wake-up); every process
+ * gets the caller's CPU mask back before it runs the command, child_main or the init loop.
+ * pid/time namespaces apply to the child as with clone3; the caller's own namespaces never change.
  * Uses clone3 with CLONE_PIDFD, or clone where the kernel lacks clone3 (no time namespaces
  * then). */
 int nsset_spawn(const struct nsset_spawn *opts, struct nsset_child *child,

@@ -2,9 +2,8 @@
  *
  * It starts the command as its child, reaps every zombie (orphans re-parented to it included),
  * forwards SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 SIGWINCH to the command, and when the
- * command exits kills everything else in the namespace (the seeds' zap_pid_ns_processes, done
- * from user space so that the exit status is the command's) and exits with the command's
- * status, 128+N when it was killed by signal N.  A holder init (hold) stays after the command,
+ * command exits, exits with the command's status (128+N when it was killed by signal N), which
+ * makes the kernel kill everything else in the namespace (the seeds' zap_pid_ns_processes).  A holder init (hold) stays after the command,
  * idle and reaping, until SIGTERM.
  */
 #include "internal.h"
@@ -14,16 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The command is gone: exit with its status.  As pid 1, exiting is what kills every other
+ * process of the namespace: the kernel's zap_pid_ns_processes() sends them SIGKILL and waits
+ * for them all before this init can be reaped, so when the caller sees the status nothing is
+ * left inside. */
 __attribute__((noreturn)) static void finish(const struct nsset_child_ctx *c, int code)
 {
-#if NSSET_BUILD_PID_NS
-	if (c->pid_ns) {
-		/* From pid 1, kill(-1) reaches every other process of the namespace. */
-		kill(-1, SIGKILL);
-		while (wait(NULL) > 0 || errno == EINTR)
-			;
-	}
-#endif
 	(void)c;
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;

@@ -34,7 +34,8 @@ struct nsset_report {
 struct nsset_child_ctx {
 	const struct nsset_spawn *opts;
 	int sock;            /* the child's end of the channel */
-	bool take_tty;       /* the caller's process group owns the terminal on fd 0 */
+	int tty;             /* the terminal (fd 0, 1 or 2) whose foreground the caller's process
+				group owns and the command takes, or -1 */
 	bool pid_ns;         /* the child is pid 1 of a new pid namespace */
 	bool wait_go;        /* the parent writes the id maps: wait for its "go" */
 	bool self_maps;      /* the child writes its own maps (self_uid, self_gid) */

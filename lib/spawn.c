@@ -86,13 +86,13 @@ void nsset__child_exec(const struct nsset_child_ctx *c)
 
 	if (o->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (c->take_tty && setpgid(0, 0) == 0) {
+	if (c->tty >= 0 && setpgid(0, 0) == 0) {
 		/* From a background group tcsetpgrp would stop us with SIGTTOU: block it. */
 		sigset_t ttou, old;
 		sigemptyset(&ttou);
 		sigaddset(&ttou, SIGTTOU);
 		sigprocmask(SIG_BLOCK, &ttou, &old);
-		tcsetpgrp(0, getpgrp());
+		tcsetpgrp(c->tty, getpgrp());
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	}
 	sigemptyset(&none);
@@ -255,6 +255,16 @@ static void fail_child(struct nsset_child *out)
 	out->pidfd = -1;
 }
 
+/* The first of fd 0, 1, 2 that is a terminal whose foreground is the caller's process group
+ * (in a pid namespace the child could not tell: an outside group reads as 0), or -1. */
+static int foreground_tty(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (isatty(fd))
+			return tcgetpgrp(fd) == getpgrp() ? fd : -1;
+	return -1;
+}
+
 /* Single own-id maps (map_root, or INNER:own-id:1 for both) the child writes itself, which
  * saves a round trip with the parent; others the parent writes (it may need privilege over
  * its own user namespace, or newuidmap). */
@@ -289,10 +299,10 @@ static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *s
 	out->pid = 0;
 	out->pidfd = -1;
 	out->exec_failed = false;
-	out->took_tty = false;
+	out->tty = -1;
 	if ((r = check_opts(opts, err)) < 0)
 		return r;
-	c.take_tty = !opts->no_tty_foreground && opts->argv && isatty(0) && tcgetpgrp(0) == getpgrp();
+	c.tty = opts->no_tty_foreground || !opts->argv ? -1 : foreground_tty();
 	c.pid_ns = (opts->flags & NSSET_PID) != 0;
 	plan_maps(opts, &c);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -318,7 +328,7 @@ static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *s
 	close(sv[1]);
 	out->pid = pid;
 	out->pidfd = pidfd;
-	out->took_tty = c.take_tty;
+	out->tty = c.tty;
 
 	if (c.wait_go) {
 		if ((r = nsset_idmaps_write(pid, opts->uid_map, opts->n_uid_map, opts->gid_map,
@@ -447,14 +457,14 @@ static int wait_loop(struct nsset_child *child, int sock, struct nsset_error *er
 	}
 	r = nsset_status_code(status);
 	/* Take the terminal back if the command had it. */
-	if (child->took_tty) {
+	if (child->tty >= 0) {
 		sigset_t ttou;
 		sigemptyset(&ttou);
 		sigaddset(&ttou, SIGTTOU);
 		sigprocmask(SIG_BLOCK, &ttou, NULL);
-		pid_t fg = tcgetpgrp(0);
+		pid_t fg = tcgetpgrp(child->tty);
 		if (fg > 0 && fg != getpgrp() && kill(-fg, 0) < 0 && errno == ESRCH)
-			tcsetpgrp(0, getpgrp());
+			tcsetpgrp(child->tty, getpgrp());
 	}
 	nsset_child_release(child);
 out:

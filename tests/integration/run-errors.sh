@@ -3,7 +3,7 @@
 
 # What could be left behind: nsset processes, nsfs mounts, mounts, the hostname.
 snapshot() {
-	echo "procs=$(pgrep -c -f '(^|/)nsset( |$)' || true)"
+	echo "procs=$(pgrep -c -f "^$NSSET( |\$)" || true)"
 	echo "nsfs=$(grep -c ' nsfs ' /proc/self/mountinfo)"
 	echo "mounts=$(grep -c . /proc/self/mountinfo)"
 	echo "hostname=$(hostname)"

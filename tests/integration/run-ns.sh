@@ -107,6 +107,11 @@ test_root_pivots_into_a_directory() {
 		fail "run --root --mount-proc failed"
 	assert_eq "nsset-init"$'\n'"$(stat -c '%d:%i' "$ROOTFS")" "$out" "pid 1 and / in the new root"
 	assert_eq 0 "$(grep -c "$ROOTFS" /proc/self/mountinfo)" "rootfs mounts outside"
+	# Unprivileged: proc can only be mounted while a full one is visible, before the pivot.
+	need_kind user
+	out=$(as_nobody "$NSSET" run -Umpu --map-root --root "$ROOTFS" --mount-proc -- /bin/sh -c 'cat /proc/1/comm; id -u; stat -c "%d:%i" /') ||
+		fail "unprivileged run --root --mount-proc failed"
+	assert_eq "nsset-init"$'\n0\n'"$(stat -c '%d:%i' "$ROOTFS")" "$out" "unprivileged, in the new root"
 }
 
 test_wd_is_the_working_directory() {

@@ -76,3 +76,22 @@ test_unprivileged_map_beyond_own_id_needs_newuidmap() {
 	assert_contains "nsset: run: newuidmap refused the map" "$out" "message"
 	assert_eq "$before" "$(pgrep -c -u 65534 || true)" "processes of nobody"
 }
+
+test_unprivileged_ranges_through_newuidmap() {
+	need_kind user
+	command -v newuidmap >/dev/null || skip "no newuidmap (package uidmap)"
+	grep -q '^\(nobody\|65534\):' /etc/subuid /etc/subgid 2>/dev/null && skip "nobody has subordinate ids here"
+	# Give nobody subordinate ids for the test only (the files are restored afterwards).
+	local f
+	for f in /etc/subuid /etc/subgid; do
+		if [ -e "$f" ]; then cp -p "$f" "$TMPDIR_TEST/${f##*/}"; defer "cp -p '$TMPDIR_TEST/${f##*/}' '$f'"
+		else defer "rm -f '$f'"; fi
+		echo "nobody:200000:65536" >>"$f"
+	done
+	start_sleeper as_nobody -U --map-users 0:200000:1000,1000:65534:1 --map-groups 0:200000:1000
+	assert_eq $'0 200000 1000\n1000 65534 1' "$(map_of "$cmd" uid_map)" "uid_map"
+	assert_eq "0 200000 1000" "$(map_of "$cmd" gid_map)" "gid_map"
+	# newgidmap leaves setgroups allowed; the command runs as root inside.
+	assert_eq "allow" "$(cat /proc/"$cmd"/setgroups)" "setgroups"
+	assert_match $'^Uid:\t200000\t200000\t200000\t200000$' "$(grep ^Uid /proc/"$cmd"/status)" "Uid"
+}
