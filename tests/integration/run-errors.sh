@@ -1,11 +1,12 @@
 # nsset run: bad input gets a clear message naming the verb and the cause, a non-zero exit,
 # and leaves nothing behind.
 
-# What could be left behind: nsset processes, nsfs mounts, mounts, the hostname.
+# What could be left behind: processes of this nsset binary, mounts (under the test's scratch
+# directory, or on the host's /proc), the hostname.  (Other programs may mount and run things
+# at the same time: look only at what this nsset could have made.)
 snapshot() {
-	echo "procs=$(pgrep -c -f "^$NSSET( |\$)" || true)"
-	echo "nsfs=$(grep -c ' nsfs ' /proc/self/mountinfo)"
-	echo "mounts=$(grep -c . /proc/self/mountinfo)"
+	echo "procs=$(pgrep -c -f "^$NSSET( |$)" || true)"
+	echo "mounts=$(grep -c -e " $TMPDIR_TEST" -e " /proc " /proc/self/mountinfo)"
 	echo "hostname=$(hostname)"
 }
 

@@ -70,11 +70,11 @@ test_unprivileged_map_beyond_own_id_needs_newuidmap() {
 	need_kind user
 	grep -q '^\(nobody\|65534\):' /etc/subuid 2>/dev/null && skip "nobody has subordinate ids here"
 	local out rc before
-	before=$(pgrep -c -u 65534 || true)
+	before=$(pgrep -c -u 65534 -f "^$NSSET( |$)" || true)
 	out=$(as_nobody "$NSSET" run -U --map-users 0:100000:1000 -- true 2>&1); rc=$?
 	assert_eq 125 "$rc" "exit status"
 	assert_contains "nsset: run: newuidmap refused the map" "$out" "message"
-	assert_eq "$before" "$(pgrep -c -u 65534 || true)" "processes of nobody"
+	assert_eq "$before" "$(pgrep -c -u 65534 -f "^$NSSET( |$)" || true)" "nsset processes of nobody"
 }
 
 test_unprivileged_ranges_through_newuidmap() {
