@@ -50,30 +50,6 @@ int oci_rootfs_validate(const struct oci_config *c, struct nsset_error *err)
 	return r;
 }
 
-/* The mount point holding PATH, from /proc/self/mountinfo (longest prefix). */
-static int mount_point_of(const char *path, char *out, size_t size)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096], mp[PATH_MAX];
-	size_t best = 0;
-	if (!f)
-		return -errno;
-	snprintf(out, size, "/");
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-			continue;
-		size_t n = strlen(mp);
-		bool prefix = !strcmp(mp, "/") ||
-			      (!strncmp(path, mp, n) && (path[n] == '/' || path[n] == '\0'));
-		if (prefix && n >= best) {
-			best = n;
-			snprintf(out, size, "%s", mp);
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
 static int do_pivot(int rootfd, bool no_pivot, struct nsset_error *err)
 {
 	if (fchdir(rootfd) < 0)
@@ -120,10 +96,7 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 	unsigned long start = (prop == MS_SLAVE || prop == MS_SHARED) ? MS_SLAVE : MS_PRIVATE;
 	if (mount(NULL, "/", NULL, MS_REC | start, NULL) < 0)
 		return nsset_fail_errno(err, errno, "cannot make the mounts private");
-	/* pivot_root refuses a shared parent mount */
-	char parent[PATH_MAX];
-	if (mount_point_of(root, parent, sizeof(parent)) == 0)
-		mount(NULL, parent, NULL, MS_PRIVATE, NULL);
+	/* (pivot_root refuses a shared parent mount: after this, none is shared) */
 	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return nsset_fail_errno(err, errno, "root.path: cannot bind %s onto itself", root);
 	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -208,8 +181,24 @@ int oci_rootfs_finalize(const struct oci_config *c, struct nsset_error *err)
 		r = readonly_path(rootfd, c->readonly_paths[i], i, err);
 	if (r == 0 && c->root_readonly)
 		r = oci_tree_set_flags(rootfd, false, MS_RDONLY, 0, "root.readonly", err);
-	if (r == 0 && c->rootfs_propagation)
+	if (r == 0 && c->rootfs_propagation) {
 		r = oci_tree_set_propagation(rootfd, c->rootfs_propagation, "linux.rootfsPropagation", err);
+		/* a mount's own propagation option wins over the recursive root one */
+		for (size_t i = 0; r == 0 && i < c->n_mounts; i++) {
+			if (!c->mounts[i].propagation)
+				continue;
+			char what[32];
+			snprintf(what, sizeof(what), "mounts[%zu]", i);
+			int fd = oci_open_in_root(rootfd, c->mounts[i].destination, 0);
+			if (fd < 0) {
+				r = nsset_fail_errno(err, fd, "%s.destination: cannot resolve %s", what,
+						     c->mounts[i].destination);
+				break;
+			}
+			r = oci_tree_set_propagation(fd, c->mounts[i].propagation, what, err);
+			close(fd);
+		}
+	}
 	close(rootfd);
 	return r;
 }
