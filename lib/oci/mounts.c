@@ -96,6 +96,9 @@ int oci_mounts_validate(const struct oci_config *c, struct nsset_error *err)
 		if (m->idmap && !is_bind(m) && strcmp(m->type, "tmpfs"))
 			return nsset_fail(err, EINVAL,
 					  "mounts[%zu].options: idmap needs a bind mount (or tmpfs)", i);
+		if (m->idmap && !((c->ns_new | c->ns_join) & NSSET_USER))
+			return nsset_fail(err, EINVAL,
+					  "mounts[%zu].options: idmap needs a user namespace in linux.namespaces", i);
 	}
 	return 0;
 }

@@ -215,3 +215,23 @@ int oci_rootfs_setup(const struct oci_config *c, const struct oci_rootfs_opts *o
 		r = oci_rootfs_finalize(c, err);
 	return r;
 }
+
+int oci_rootfs_bind_console(int pty_fd, struct nsset_error *err)
+{
+	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return nsset_fail_errno(err, errno, "cannot open /");
+	int r = oci_open_in_root(rootfd, "/dev/console", 'f');
+	close(rootfd);
+	if (r < 0)
+		return nsset_fail_errno(err, r, "cannot create /dev/console");
+	int target = r;
+	r = oci_tree_clone(pty_fd, "", false, "/dev/console", err);
+	if (r >= 0) {
+		int tree = r;
+		r = oci_tree_attach(tree, target, "/dev/console", err);
+		close(tree);
+	}
+	close(target);
+	return r;
+}

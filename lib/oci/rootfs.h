@@ -52,6 +52,9 @@ int oci_rootfs_finalize(const struct oci_config *c, struct nsset_error *err);
 int oci_set_hostname(const struct oci_config *c, struct nsset_error *err);
 /* Write linux.sysctl into /proc/sys (the container's /proc, after prepare). */
 int oci_sysctl_apply(const struct oci_config *c, struct nsset_error *err);
+/* After prepare (terminal: true): bind the pty slave PTY_FD (opened from the container's
+ * /dev/ptmx) onto /dev/console, made as an empty file when missing. */
+int oci_rootfs_bind_console(int pty_fd, struct nsset_error *err);
 /* prepare + hostname + sysctl + finalize, in that order. */
 int oci_rootfs_setup(const struct oci_config *c, const struct oci_rootfs_opts *o,
 		     struct nsset_error *err);

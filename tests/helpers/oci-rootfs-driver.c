@@ -16,6 +16,7 @@
  *   device PATH TYPE MAJOR MINOR [MODE [UID GID]]
  *   masked PATH | rdonly PATH | sysctl KEY VALUE | propagation NAME
  *   walk                                   (force the O_NOFOLLOW component walk)
+ *   console                                (a pty from the container's /dev/ptmx on /dev/console)
  * Errors go to stderr as "driver: MESSAGE" with exit status 1. */
 #include "config.h"
 #include "oci/rootfs.h"
@@ -40,7 +41,7 @@ static struct oci_device devices[MAXN];
 static char *masked[MAXN], *rdonly[MAXN];
 static struct oci_sysctl sysctls[MAXN];
 static struct oci_idmap uidm[8], gidm[8];
-static bool no_pivot;
+static bool no_pivot, console;
 static int unshare_flags;
 
 static void die(const char *fmt, const char *arg)
@@ -134,6 +135,8 @@ static void parse(const char *file)
 			cfg.root_readonly = true;
 		} else if (!strcmp(k, "nopivot")) {
 			no_pivot = true;
+		} else if (!strcmp(k, "console")) {
+			console = true;
 		} else if (!strcmp(k, "walk")) {
 			oci_paths_force_walk(true);
 		} else if (!strcmp(k, "hostname") && n == 2) {
@@ -303,6 +306,16 @@ static void container(char **argv, const int *fds)
 	if (oci_rootfs_setup(&cfg, &o, &err) < 0) {
 		fprintf(stderr, "driver: %s\n", err.msg);
 		exit(1);
+	}
+	if (console) {
+		int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		char *name = master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0 ? ptsname(master) : NULL;
+		int slave = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+		if (slave < 0)
+			die("cannot open a pty: %s", strerror(errno));
+		if (oci_rootfs_bind_console(slave, &err) < 0)
+			die("%s", err.msg);
+		close(slave); /* the master stays open (O_CLOEXEC: until exec) */
 	}
 	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
 	execvp(argv[0], argv);

@@ -49,7 +49,6 @@ test_mount_types_and_flags() {
 	defer assert_host_unchanged
 	mkdir -p "$TMPDIR_TEST/data" && echo payload >"$TMPDIR_TEST/data/file"
 	spec <<EOF
-ns pid
 ns ipc
 mount /proc proc proc nosuid,nodev,noexec
 mount /dev tmpfs tmpfs nosuid,strictatime mode=755,size=65536k
@@ -153,6 +152,7 @@ EOF
 }
 
 test_devices_in_user_namespace_are_bound() {
+	need_kind pid # (the driver uses a pid namespace to mount /proc in the user namespace)
 	setup_root
 	defer assert_host_unchanged
 	chown -R 100000:100000 "$R"
@@ -312,6 +312,7 @@ EOF
 }
 
 test_idmapped_bind_mount() {
+	need_kind pid # (the driver uses a pid namespace to mount /proc in the user namespace)
 	setup_root
 	defer assert_host_unchanged
 	chown -R 100000:100000 "$R"
@@ -453,5 +454,50 @@ EOF
 		n=$((n + 1))
 	done
 	[ "$n" -gt 0 ] || fail "no cgroup hierarchy on the host to compare with"
+	assert_contains "Read-only file system" "$out"
+}
+
+test_console_is_a_pty() {
+	setup_root
+	defer assert_host_unchanged
+	spec <<EOF
+console
+mount /proc proc proc -
+mount /dev tmpfs tmpfs nosuid mode=755
+EOF
+	local out
+	out=$(run_in sh -c 'stat -c "%n %F %t" /dev/console; grep " /dev/console " /proc/self/mountinfo') ||
+		fail "run: $out"
+	assert_contains "/dev/console character special file 88" "$out" "a pty (major 136)"
+	grep -q ' /dev/console .* - devpts ' <<<"$out" || fail "/dev/console is not from devpts: $out"
+}
+
+test_user_namespace_sysfs_and_devpts_fallbacks() {
+	need_kind pid
+	setup_root
+	defer assert_host_unchanged
+	chown -R 100000:100000 "$R"
+	# a single mapped id: gid 5 of devpts' gid=5 does not exist; no network namespace: sysfs
+	# cannot be mounted and /sys is bound instead (as crun does), read-only down the tree
+	spec <<EOF
+ns user
+ns pid
+map uid 0 100000 1
+map gid 0 100000 1
+mount /proc proc proc -
+mount /dev tmpfs tmpfs nosuid mode=755
+mount /dev/pts devpts devpts nosuid,noexec newinstance,ptmxmode=0666,mode=0620,gid=5
+mount /sys sysfs sysfs ro,nosuid,nodev,noexec
+EOF
+	local out
+	out=$(run_in sh -c 'cat /proc/self/mountinfo; touch /sys/fs/cgroup/x 2>&1; true') || fail "run: $out"
+	echo "$out" >"$TMPDIR_TEST/mi"
+	assert_match '^rw,nosuid,noexec,relatime devpts' "$(mnt "$TMPDIR_TEST/mi" /dev/pts)" "/dev/pts"
+	assert_match '^ro,nosuid,nodev,noexec,relatime sysfs' "$(mnt "$TMPDIR_TEST/mi" /sys)" "/sys"
+	local sub
+	sub=$(awk '$5 ~ "^/sys/." { print $5 }' "$TMPDIR_TEST/mi" | head -n 1)
+	if [ -n "$sub" ]; then
+		assert_match '^ro,' "$(mnt "$TMPDIR_TEST/mi" "$sub")" "$sub under the bound /sys"
+	fi
 	assert_contains "Read-only file system" "$out"
 }

@@ -238,6 +238,11 @@ static void validate_mounts(void **state)
 	m[0].idmap = true;
 	expect_invalid(&c, "mounts[0].options: idmap needs a bind mount");
 	m[0].idmap = false;
+	m[1].idmap = true;
+	expect_invalid(&c, "mounts[1].options: idmap needs a user namespace");
+	c.ns_new = NSSET_USER;
+	assert_int_equal(oci_rootfs_validate(&c, &err), 0);
+	m[1].idmap = false;
 	m[1].type = NULL; /* bind given only by the options is fine */
 	assert_int_equal(oci_rootfs_validate(&c, &err), 0);
 }
