@@ -169,9 +169,25 @@ static int link_in_dev(int devfd, const char *target, const char *name, bool rep
 	return 0;
 }
 
+/* /dev bound from somewhere (privileged containers bind the host's): leave it alone, as runc
+ * does, or the links and nodes made here would land in the host's /dev. */
+static bool dev_is_bound(const struct oci_config *c)
+{
+	char clean[PATH_MAX];
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+		if (oci_mount_is_bind(m) && m->destination &&
+		    oci_path_clean(m->destination, clean, sizeof(clean)) == 0 && !strcmp(clean, "/dev"))
+			return true;
+	}
+	return false;
+}
+
 int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_error *err)
 {
 	int r = 0;
+	if (dev_is_bound(c))
+		return 0;
 	char what[48];
 	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(defaults); i++) {
 		if (configured(c, defaults[i].path))

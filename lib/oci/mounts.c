@@ -16,7 +16,7 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-static bool is_bind(const struct oci_mount *m)
+bool oci_mount_is_bind(const struct oci_mount *m)
 {
 	return (m->flags & MS_BIND) || !m->type || !strcmp(m->type, "bind") ||
 	       !strcmp(m->type, "rbind");
@@ -88,12 +88,12 @@ int oci_mounts_validate(const struct oci_config *c, struct nsset_error *err)
 				return nsset_fail(err, EINVAL,
 						  "mounts[%zu].type: 'none' needs the bind or rbind option", i);
 		}
-		if (is_bind(m) && (!m->source || !*m->source))
+		if (oci_mount_is_bind(m) && (!m->source || !*m->source))
 			return nsset_fail(err, EINVAL, "mounts[%zu].source: required for a bind mount", i);
 		if (one_propagation(m->propagation) < 0)
 			return nsset_fail(err, EINVAL,
 					  "mounts[%zu].options: more than one propagation type", i);
-		if (m->idmap && !is_bind(m) && strcmp(m->type, "tmpfs"))
+		if (m->idmap && !oci_mount_is_bind(m) && strcmp(m->type, "tmpfs"))
 			return nsset_fail(err, EINVAL,
 					  "mounts[%zu].options: idmap needs a bind mount (or tmpfs)", i);
 		if (m->idmap && !((c->ns_new | c->ns_join) & NSSET_USER))
@@ -433,7 +433,7 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 	const struct oci_mount *m = &c->mounts[i];
 	char what[32];
 	snprintf(what, sizeof(what), "mounts[%zu]", i);
-	if (is_bind(m))
+	if (oci_mount_is_bind(m))
 		return mount_bind(c, i, rootfd, o, what, err);
 
 	int dst = open_dest(rootfd, m->destination, 'd', what, err);
@@ -480,7 +480,7 @@ int oci_rootfs_open_idmapped(const struct oci_config *c, int userns_fd, int *fds
 		fds[i] = -1;
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		const struct oci_mount *m = &c->mounts[i];
-		if (!m->idmap || !is_bind(m))
+		if (!m->idmap || !oci_mount_is_bind(m))
 			continue;
 		char what[32], src[PATH_MAX];
 		snprintf(what, sizeof(what), "mounts[%zu]", i);

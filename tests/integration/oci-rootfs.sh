@@ -501,3 +501,21 @@ EOF
 	fi
 	assert_contains "Read-only file system" "$out"
 }
+
+test_bound_dev_is_left_alone() {
+	setup_root
+	defer assert_host_unchanged
+	# a privileged container binds a /dev: no node or link may be made in it
+	mkdir "$TMPDIR_TEST/fakedev" && echo keep >"$TMPDIR_TEST/fakedev/ptmx"
+	local before
+	before=$(ls -la "$TMPDIR_TEST/fakedev")
+	spec <<EOF
+mount /proc proc proc -
+mount /dev - $TMPDIR_TEST/fakedev rbind
+EOF
+	local out
+	out=$(run_in ls /dev) || fail "run: $out"
+	assert_eq "ptmx" "$(echo $out)" "/dev inside"
+	assert_eq "$before" "$(ls -la "$TMPDIR_TEST/fakedev")" "the bound directory"
+	assert_eq "keep" "$(cat "$TMPDIR_TEST/fakedev/ptmx")" "its file"
+}
