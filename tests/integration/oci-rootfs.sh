@@ -519,3 +519,37 @@ EOF
 	assert_eq "$before" "$(ls -la "$TMPDIR_TEST/fakedev")" "the bound directory"
 	assert_eq "keep" "$(cat "$TMPDIR_TEST/fakedev/ptmx")" "its file"
 }
+
+# In a memory cgroup of its own: without a cgroup namespace the container sees its own cgroup
+# bound (read-only); with one, a fresh mount rooted at the namespace.
+cgroup_case() { # with-ns|without-ns
+	setup_root
+	defer assert_host_unchanged
+	[ -d /sys/fs/cgroup/memory ] || skip "no cgroup v1 memory hierarchy"
+	local cg="/sys/fs/cgroup/memory/nsset-rootfs-test-$$"
+	mkdir "$cg" || fail "cannot create $cg"
+	defer rmdir "$cg"
+	spec <<EOF
+mount /proc proc proc -
+mount /sys sysfs sysfs ro,nosuid,nodev,noexec
+mount /sys/fs/cgroup cgroup cgroup ro,nosuid,nodev,noexec
+EOF
+	[ "$1" = with-ns ] && echo "ns cgroup" >>"$SPEC"
+	local out
+	out=$(sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' _ "$cg" \
+		"$DRIVER" run "$SPEC" -- sh -c 'cat /proc/self/mountinfo; grep memory /proc/self/cgroup') ||
+		fail "run: $out"
+	local root
+	root=$(awk '$5 == "/sys/fs/cgroup/memory" { print $4 }' <<<"$out")
+	if [ "$1" = with-ns ]; then
+		assert_eq "/" "$root" "root of the memory mount"
+		assert_contains ":memory:/" "$out" "/proc/self/cgroup inside"
+		[[ $out != *":memory:/nsset-rootfs-test"* ]] || fail "cgroup path not namespaced: $out"
+	else
+		assert_eq "/nsset-rootfs-test-$$" "$root" "root of the memory mount (own cgroup bound)"
+	fi
+	assert_match '^ro,' "$(mnt <(echo "$out") /sys/fs/cgroup/memory)" "memory mount"
+}
+
+test_cgroup_mount_own_cgroup() { cgroup_case without-ns; }
+test_cgroup_mount_in_cgroup_namespace() { cgroup_case with-ns; }
