@@ -296,46 +296,48 @@ static int host_hierarchies(struct hier *h, size_t max, size_t *n)
 	return 0;
 }
 
-/* This process's cgroup in hierarchy H (from /proc/self/cgroup), "/" when unknown. */
-static void own_cgroup(const struct hier *h, char *out, size_t size)
+/* This process's cgroup in hierarchy H, from the text of /proc/self/cgroup ("/" if unknown). */
+static void own_cgroup(const struct hier *h, const char *self, char *out, size_t size)
 {
-	FILE *f = fopen("/proc/self/cgroup", "re");
 	char line[4096];
 	snprintf(out, size, "/");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
+	for (const char *p = self; *p;) {
+		const char *e = strchrnul(p, '\n');
+		size_t n = (size_t)(e - p) < sizeof(line) ? (size_t)(e - p) : sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = *e ? e + 1 : e;
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
 		*c2 = '\0';
 		const char *ctrls = c1 + 1, *path = c2 + 1;
-		bool match = !strcmp(h->type, "cgroup2") ? !*ctrls : (*ctrls && !strcmp(ctrls, h->opts));
-		if (!match && *ctrls && strcmp(h->type, "cgroup2")) {
-			/* the super options may carry more than the controllers (xattr...) */
-			char opts[300];
+		bool match;
+		if (!strcmp(h->type, "cgroup2")) {
+			match = !*ctrls;
+		} else {
+			/* every controller of the line is in the super options (which may carry
+			 * more: xattr...) */
+			char opts[300], copy[256];
 			snprintf(opts, sizeof(opts), ",%s,", h->opts);
-			match = true;
-			char copy[256];
 			snprintf(copy, sizeof(copy), "%s", ctrls);
-			for (char *s = NULL, *t = strtok_r(copy, ",", &s); t; t = strtok_r(NULL, ",", &s)) {
+			match = *ctrls;
+			for (char *sv = NULL, *t = strtok_r(copy, ",", &sv); t && match;
+			     t = strtok_r(NULL, ",", &sv)) {
 				char needle[300];
 				snprintf(needle, sizeof(needle), ",%s,", t);
-				if (!strstr(opts, needle))
-					match = false;
+				match = strstr(opts, needle);
 			}
 		}
 		if (match) {
 			snprintf(out, size, "%s", path);
-			break;
+			return;
 		}
 	}
-	fclose(f);
 }
 
 static int cgroup_hierarchy(const struct oci_config *c, const struct oci_mount *m,
-			    const struct hier *h, int tmpfd, const char *what,
+			    const struct hier *h, const char *self, int tmpfd, const char *what,
 			    struct nsset_error *err)
 {
 	if (mkdirat(tmpfd, h->name, 0755) < 0 && errno != EEXIST)
@@ -358,7 +360,7 @@ static int cgroup_hierarchy(const struct oci_config *c, const struct oci_mount *
 	if (tree < 0) {
 		/* Otherwise (or when refused): bind this process's own cgroup, read-only. */
 		char host[PATH_MAX], own[PATH_MAX / 2];
-		own_cgroup(h, own, sizeof(own));
+		own_cgroup(h, self, own, sizeof(own));
 		snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", h->name, own);
 		tree = oci_tree_clone(AT_FDCWD, host, false, what, err);
 	}
@@ -394,8 +396,15 @@ static int mount_cgroup(const struct oci_config *c, const struct oci_mount *m, i
 	if (tmp < 0)
 		return tmp;
 	r = oci_tree_attach(tmp, dst, what, err);
+	char self[8192] = "";
+	int sfd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	if (sfd >= 0) {
+		ssize_t k = read(sfd, self, sizeof(self) - 1);
+		self[k > 0 ? k : 0] = '\0';
+		close(sfd);
+	}
 	for (size_t i = 0; r == 0 && i < n; i++)
-		r = cgroup_hierarchy(c, m, &h[i], tmp, what, err);
+		r = cgroup_hierarchy(c, m, &h[i], self, tmp, what, err);
 	/* cpu -> cpu,cpuacct style links of the host */
 	if (r == 0) {
 		int dfd = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
