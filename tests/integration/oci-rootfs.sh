@@ -553,3 +553,28 @@ EOF
 
 test_cgroup_mount_own_cgroup() { cgroup_case without-ns; }
 test_cgroup_mount_in_cgroup_namespace() { cgroup_case with-ns; }
+
+test_idmap_without_the_runtime_is_a_clear_error() {
+	need_kind pid
+	setup_root
+	defer assert_host_unchanged
+	chown -R 100000:100000 "$R"
+	mkdir "$TMPDIR_TEST/vol" && chmod 755 "$TMPDIR_TEST/vol"
+	spec <<EOF
+noidmaphelp
+ns user
+ns pid
+map uid 0 100000 65536
+map gid 0 100000 65536
+mount /proc proc proc -
+mount /idm - $TMPDIR_TEST/vol bind,idmap
+EOF
+	local out rc
+	out=$(run_in true 2>&1); rc=$?
+	assert_ne 0 "$rc" "exit status"
+	assert_contains "mounts[1]: cannot make an idmapped mount" "$out"
+	# without a user namespace at all: refused by validation
+	sed -i '/^ns user/d; /^map /d; /^noidmaphelp/d' "$SPEC"
+	out=$("$DRIVER" validate "$SPEC" 2>&1) && fail "idmap without a user namespace accepted"
+	assert_contains "mounts[1].options: idmap needs a user namespace" "$out"
+}
