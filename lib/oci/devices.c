@@ -230,6 +230,15 @@ int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_erro
 			nsset_fail(err, r, "default mount %s%s", extra[i]->destination, tail ? tail : "");
 		}
 	}
+	/* The mount point of the terminal (oci_rootfs_bind_console), made now: the root may be
+	 * read-only by the time the console is set up. */
+	if (r == 0 && c->has_process && c->process.terminal) {
+		int f = openat(dev, "console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (f >= 0)
+			close(f);
+		else if (errno != EEXIST && errno != ELOOP)
+			r = nsset_fail_errno(err, errno, "cannot create /dev/console");
+	}
 	if (r == 0)
 		r = link_in_dev(dev, "pts/ptmx", "ptmx", true, err);
 	if (r == 0)

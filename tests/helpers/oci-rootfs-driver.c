@@ -140,6 +140,7 @@ static void parse(const char *file)
 			no_idmap_help = true;
 		} else if (!strcmp(k, "console")) {
 			console = true;
+			cfg.has_process = cfg.process.terminal = true;
 		} else if (!strcmp(k, "walk")) {
 			oci_paths_force_walk(true);
 		} else if (!strcmp(k, "hostname") && n == 2) {

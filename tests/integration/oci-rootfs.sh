@@ -460,16 +460,18 @@ EOF
 test_console_is_a_pty() {
 	setup_root
 	defer assert_host_unchanged
+	# /dev from the rootfs and a read-only root: /dev/console must be made before
 	spec <<EOF
 console
+readonly
 mount /proc proc proc -
-mount /dev tmpfs tmpfs nosuid mode=755
 EOF
 	local out
 	out=$(run_in sh -c 'stat -c "%n %F %t" /dev/console; grep " /dev/console " /proc/self/mountinfo') ||
 		fail "run: $out"
 	assert_contains "/dev/console character special file 88" "$out" "a pty (major 136)"
 	grep -q ' /dev/console .* - devpts ' <<<"$out" || fail "/dev/console is not from devpts: $out"
+	[ -f "$R/dev/console" ] && [ ! -s "$R/dev/console" ] || fail "no empty $R/dev/console mount point"
 }
 
 test_user_namespace_sysfs_and_devpts_fallbacks() {
