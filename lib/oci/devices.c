@@ -71,7 +71,7 @@ static int split(const char *path, char *parent, size_t psize, char *name, size_
 	return 0;
 }
 
-static int make_device(const struct oci_device *d, int rootfd, const char *what,
+static int make_device(const struct oci_device *d, int rootfd, bool configured, const char *what,
 		       struct nsset_error *err)
 {
 	char parent[PATH_MAX], name[NAME_MAX + 1];
@@ -88,8 +88,10 @@ static int make_device(const struct oci_device *d, int rootfd, const char *what,
 	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if ((st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev)
 			goto attrs; /* already there (a rootfs /dev, or made earlier) */
-		if (S_ISDIR(st.st_mode)) {
-			r = nsset_fail(err, EEXIST, "%s: %s is a directory", what, d->path);
+		if (S_ISDIR(st.st_mode) || configured) {
+			/* config-linux.md: an existing file that is not the device is an error */
+			r = nsset_fail(err, EEXIST, "%s: %s exists and is not the requested device", what,
+				       d->path);
 			goto out;
 		}
 		if (unlinkat(dir, name, 0) < 0) {
@@ -193,11 +195,11 @@ int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_erro
 		if (configured(c, defaults[i].path))
 			continue;
 		snprintf(what, sizeof(what), "default device %s", defaults[i].path);
-		r = make_device(&defaults[i], rootfd, what, err);
+		r = make_device(&defaults[i], rootfd, false, what, err);
 	}
 	for (size_t i = 0; r == 0 && i < c->n_devices; i++) {
 		snprintf(what, sizeof(what), "linux.devices[%zu]", i);
-		r = make_device(&c->devices[i], rootfd, what, err);
+		r = make_device(&c->devices[i], rootfd, true, what, err);
 	}
 	if (r < 0)
 		return r;

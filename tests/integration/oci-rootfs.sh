@@ -580,3 +580,18 @@ EOF
 	out=$("$DRIVER" validate "$SPEC" 2>&1) && fail "idmap without a user namespace accepted"
 	assert_contains "mounts[1].options: idmap needs a user namespace" "$out"
 }
+
+test_device_over_a_different_file_is_an_error() {
+	setup_root
+	defer assert_host_unchanged
+	echo data >"$R/dev/fuse"
+	spec <<EOF
+mount /proc proc proc -
+device /dev/fuse c 10 229
+EOF
+	local out rc
+	out=$(run_in true 2>&1); rc=$?
+	assert_ne 0 "$rc" "exit status"
+	assert_contains "linux.devices[0]: /dev/fuse exists and is not the requested device" "$out"
+	assert_eq "data" "$(cat "$R/dev/fuse")" "the existing file"
+}
