@@ -50,6 +50,43 @@ int oci_rootfs_validate(const struct oci_config *c, struct nsset_error *err)
 	return r;
 }
 
+/* Make the mount holding PATH private (pivot_root refuses a shared parent, and a mount under a
+ * shared parent would propagate to the host): walk up with ".." until the mount id changes. */
+static int parent_mount_private(const char *path, struct nsset_error *err)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statx sx, up;
+	if (fd < 0 || statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, &sx) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return nsset_fail_errno(err, e, "root.path: %s", path);
+	}
+	for (int depth = 0; depth < 4096; depth++) {
+		int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (parent < 0 || statx(parent, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, &up) < 0) {
+			int e = errno;
+			if (parent >= 0)
+				close(parent);
+			close(fd);
+			return nsset_fail_errno(err, e, "root.path: cannot walk up from %s", path);
+		}
+		bool top = up.stx_mnt_id != sx.stx_mnt_id ||
+			   (up.stx_ino == sx.stx_ino && up.stx_dev_major == sx.stx_dev_major &&
+			    up.stx_dev_minor == sx.stx_dev_minor);
+		if (top) {
+			close(parent);
+			break;
+		}
+		close(fd);
+		fd = parent;
+		sx = up;
+	}
+	int r = oci_tree_set_propagation(fd, MS_PRIVATE, "root.path", err);
+	close(fd);
+	return r;
+}
+
 static int do_pivot(int rootfd, bool no_pivot, struct nsset_error *err)
 {
 	if (fchdir(rootfd) < 0)
@@ -90,13 +127,15 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 		return r;
 	const char *root = c->root_path;
 
-	/* Nothing we do may reach the host: everything private (or slave when asked for
-	 * rslave/rshared: the container then still receives the host's new mounts). */
+	/* rprivate by default; rslave / rshared as asked (like runc: with rshared, a bind of a
+	 * host's shared mount stays in its peer group, for bidirectional volumes).  Our own mounts
+	 * all land under the root, made private below, so none reaches the host. */
 	unsigned long prop = oci_propagation_type(c->rootfs_propagation);
-	unsigned long start = (prop == MS_SLAVE || prop == MS_SHARED) ? MS_SLAVE : MS_PRIVATE;
+	unsigned long start = (prop == MS_SLAVE || prop == MS_SHARED) ? prop : MS_PRIVATE;
 	if (mount(NULL, "/", NULL, MS_REC | start, NULL) < 0)
-		return nsset_fail_errno(err, errno, "cannot make the mounts private");
-	/* (pivot_root refuses a shared parent mount: after this, none is shared) */
+		return nsset_fail_errno(err, errno, "cannot set the propagation of the mounts");
+	if (start == MS_SHARED && (r = parent_mount_private(root, err)) < 0)
+		return r;
 	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return nsset_fail_errno(err, errno, "root.path: cannot bind %s onto itself", root);
 	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);

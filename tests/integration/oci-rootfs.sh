@@ -595,3 +595,29 @@ EOF
 	assert_contains "linux.devices[0]: /dev/fuse exists and is not the requested device" "$out"
 	assert_eq "data" "$(cat "$R/dev/fuse")" "the existing file"
 }
+
+# rootfsPropagation rshared + a volume bound rshared from a shared host mount: a mount made in
+# the volume inside the container shows on the host (Kubernetes' Bidirectional), and nothing
+# else of the container does.
+test_propagation_rshared_bidirectional_volume() {
+	setup_root
+	defer assert_host_unchanged
+	local vol="$TMPDIR_TEST/vol"
+	mkdir -p "$vol/sub"
+	mount --bind "$vol" "$vol" && mount --make-shared "$vol" || fail "cannot make $vol shared"
+	defer umount -l "$vol"
+	spec <<EOF
+propagation rshared
+mount /proc proc proc -
+mount /tmp tmpfs tmpfs -
+mount /vol - $vol rbind,rshared
+EOF
+	local out
+	out=$(run_in sh -c 'mount -t tmpfs -o size=1k nsset-bidir /vol/sub && grep " / " /proc/self/mountinfo') ||
+		fail "run: $out"
+	defer umount -l "$vol/sub"
+	assert_match ' shared:[0-9]+' "$out" "the root mount is shared"
+	assert_eq "$vol $vol/sub" "$(grep -F "$TMPDIR_TEST" /proc/self/mountinfo | awk '{ print $5 }' | sort | xargs)" \
+		"host mounts under $TMPDIR_TEST"
+	grep -q " $vol/sub .* - tmpfs nsset-bidir " /proc/self/mountinfo || fail "the volume's mount did not reach the host"
+}
