@@ -621,3 +621,29 @@ EOF
 		"host mounts under $TMPDIR_TEST"
 	grep -q " $vol/sub .* - tmpfs nsset-bidir " /proc/self/mountinfo || fail "the volume's mount did not reach the host"
 }
+
+# A destination through /proc/self/root (a magic link, once the container's /proc is mounted):
+# refused by openat2 (RESOLVE_NO_MAGICLINKS); the walk reads the link's text as a path in the root.
+test_magic_link_destination_never_reaches_the_host() {
+	setup_root
+	defer assert_host_unchanged
+	ln -s /proc/self/root/etc "$R/magic"
+	local mode out rc
+	for mode in openat2 walk; do
+		cp "$SPEC" "$SPEC.base" 2>/dev/null
+		head -n 1 "$SPEC.base" >"$SPEC"
+		[ $mode = walk ] && echo walk >>"$SPEC"
+		spec <<EOF
+mount /proc proc proc -
+mount /magic tmpfs tmpfs - size=7k
+EOF
+		out=$(run_in cat /proc/self/mountinfo 2>&1); rc=$?
+		if [ $mode = openat2 ]; then
+			assert_ne 0 "$rc" "exit status ($mode)"
+			assert_contains "mounts[1].destination: cannot resolve /magic inside the root: Too many levels of symbolic links" "$out"
+		elif [ "$rc" -eq 0 ]; then
+			grep -q ' /etc .* - tmpfs tmpfs rw,size=8k' <<<"$out" || fail "walk: not mounted on the container's /etc: $out"
+		fi
+		assert_host_unchanged
+	done
+}
