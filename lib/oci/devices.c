@@ -3,6 +3,7 @@
 #include "../internal.h"
 #include "mount-api.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -71,6 +72,35 @@ static int split(const char *path, char *parent, size_t psize, char *name, size_
 	return 0;
 }
 
+/* The host's node of device D, to bind: the same path if it is that device, else udev's
+ * /dev/char/MAJ:MIN or /dev/block/MAJ:MIN. */
+static bool host_node(const struct oci_device *d, const char *parent, const char *name,
+		      char *out, size_t size)
+{
+	struct stat st;
+	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
+	snprintf(out, size, "%s/%s", strcmp(parent, "/") ? parent : "", name);
+	if (stat(out, &st) == 0 && (st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev)
+		return true;
+	snprintf(out, size, "/dev/%s/%lld:%lld", d->type == 'b' ? "block" : "char",
+		 (long long)d->major, (long long)d->minor);
+	if (stat(out, &st) == 0 && (st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev)
+		return true;
+	/* no udev: look through the host's /dev */
+	DIR *dir = opendir("/dev");
+	struct dirent *e;
+	bool found = false;
+	while (dir && !found && (e = readdir(dir))) {
+		found = fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			(st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev;
+		if (found)
+			snprintf(out, size, "/dev/%s", e->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
 static int make_device(const struct oci_device *d, int rootfd, bool configured, const char *what,
 		       struct nsset_error *err)
 {
@@ -83,8 +113,9 @@ static int make_device(const struct oci_device *d, int rootfd, bool configured, 
 
 	mode_t mode = (d->has_mode ? d->file_mode : 0666) & 07777;
 	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
-	struct stat st;
+	struct stat st = { 0 };
 	int r = 0;
+	bool fresh = false;
 	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if ((st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev)
 			goto attrs; /* already there (a rootfs /dev, or made earlier) */
@@ -117,8 +148,11 @@ static int make_device(const struct oci_device *d, int rootfd, bool configured, 
 			goto out;
 		}
 		char host[PATH_MAX + NAME_MAX + 2];
-		snprintf(host, sizeof(host), "%s/%s", strcmp(parent, "/") ? parent : "", name);
-		int tree = oci_tree_clone(AT_FDCWD, host, false, what, err);
+		int tree = host_node(d, parent, name, host, sizeof(host))
+				   ? oci_tree_clone(AT_FDCWD, host, false, what, err)
+				   : nsset_fail(err, ENOENT,
+						"%s: no mknod here, and no host node of %c %lld:%lld to bind",
+						what, d->type, (long long)d->major, (long long)d->minor);
 		if (tree >= 0) {
 			r = oci_tree_attach(tree, target, what, err);
 			close(tree);
@@ -132,13 +166,15 @@ static int make_device(const struct oci_device *d, int rootfd, bool configured, 
 		r = nsset_fail_errno(err, mkerr, "%s: cannot create the device %s", what, d->path);
 		goto out;
 	}
+	fresh = true; /* made with the mode (umask 0) */
 attrs:
 	if (d->has_uid || d->has_gid) {
 		if (fchownat(dir, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
 			     AT_SYMLINK_NOFOLLOW) < 0)
 			r = nsset_fail_errno(err, errno, "%s: cannot chown %s", what, d->path);
 	}
-	if (r == 0 && d->has_mode && (st.st_mode & 07777) != mode && fchmodat(dir, name, mode, 0) < 0)
+	if (r == 0 && !fresh && d->has_mode && (st.st_mode & 07777) != mode &&
+	    fchmodat(dir, name, mode, 0) < 0)
 		r = nsset_fail_errno(err, errno, "%s: cannot chmod %s", what, d->path);
 out:
 	close(dir);

@@ -163,13 +163,15 @@ map uid 0 100000 65536
 map gid 0 100000 65536
 mount /proc proc proc -
 mount /dev tmpfs tmpfs nosuid mode=755
+device /opt/zero2 c 1 5
 EOF
 	local out
-	out=$(run_in sh -c 'stat -c "%n %F %t:%T" /dev/null /dev/zero /dev/tty; grep " /dev/null " /proc/self/mountinfo; cat /proc/self/uid_map') ||
+	out=$(run_in sh -c 'stat -c "%n %F %t:%T" /dev/null /dev/zero /dev/tty /opt/zero2; grep " /dev/null " /proc/self/mountinfo; cat /proc/self/uid_map') ||
 		fail "run: $out"
 	assert_contains "/dev/null character special file 1:3" "$out"
 	assert_contains "/dev/zero character special file 1:5" "$out"
 	assert_contains "/dev/tty character special file 5:0" "$out"
+	assert_contains "/opt/zero2 character special file 1:5" "$out" "a device outside /dev, found on the host by number"
 	grep -q ' /dev/null .* - devtmpfs ' <<<"$out" || fail "/dev/null is not the host's, bound: $out"
 	assert_match "0 +100000 +65536" "$out" "uid_map"
 }
