@@ -466,12 +466,17 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 			*err = first;
 		}
 	} else if (!strcmp(type, "devpts")) {
+		/* a usable /dev/ptmx -> pts/ptmx needs ptmxmode (the kernel's default is 000) */
+		char data[512];
+		snprintf(data, sizeof(data), "%s%s%s", m->data ? m->data : "",
+			 m->data && *m->data ? "," : "", "newinstance,ptmxmode=0666");
+		const char *d = m->data && strstr(m->data, "ptmxmode=") ? m->data : data;
 		struct nsset_error first = { 0 };
-		r = mount_fs(m, type, m->data, dst, o, what, &first);
-		if (r == -EINVAL && m->data && strstr(m->data, "gid=")) {
-			char data[512];
-			drop_gid(m->data, data, sizeof(data));
-			r = mount_fs(m, type, data, dst, o, what, err);
+		r = mount_fs(m, type, d, dst, o, what, &first);
+		if (r == -EINVAL && strstr(d, "gid=")) {
+			char nogid[512];
+			drop_gid(d, nogid, sizeof(nogid));
+			r = mount_fs(m, type, nogid, dst, o, what, err);
 		} else if (r < 0 && err) {
 			*err = first;
 		}

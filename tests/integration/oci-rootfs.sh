@@ -649,3 +649,17 @@ EOF
 		assert_host_unchanged
 	done
 }
+
+test_devpts_without_options_gets_a_usable_ptmx() {
+	setup_root
+	defer assert_host_unchanged
+	spec <<EOF
+mount /proc proc proc -
+mount /dev tmpfs tmpfs nosuid mode=755
+mount /dev/pts devpts devpts nosuid,noexec
+EOF
+	local out
+	out=$(run_in sh -c 'grep " /dev/pts " /proc/self/mountinfo; stat -L -c "%a %t:%T" /dev/ptmx') || fail "run: $out"
+	assert_contains "ptmxmode=666" "$out" "devpts options"
+	assert_contains "666 5:2" "$out" "/dev/ptmx through the link"
+}
