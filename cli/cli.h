@@ -27,5 +27,8 @@ int cli_fail(const char *verb, const char *object, const struct nsset_error *err
 typedef int (*cli_verb_fn)(int argc, char **argv);
 
 int cli_run(int argc, char **argv);
+/* The OCI runtime's `nsset [--root DIR] run [--bundle DIR] ... ID`: cli_run hands over to it
+ * when OCI global options were given or the first argument is one of the OCI run options. */
+int cli_oci_run(int argc, char **argv);
 
 #endif

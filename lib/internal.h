@@ -6,6 +6,7 @@
 #include "nsset.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 
 /* Record an error: err->code = -abs(code), err->msg = the formatted cause.  Returns -abs(code)
@@ -18,5 +19,50 @@ int nsset_fail_errno(struct nsset_error *err, int code, const char *fmt, ...)
 void nsset_error_clear(struct nsset_error *err);
 
 #define NSSET_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- the child side of nsset_spawn (spawn.c, setup.c, init.c) ---- */
+
+/* What the child sends back on the error channel when something fails (nothing is sent on
+ * success: the channel is O_CLOEXEC and the parent sees EOF once the command exec'd). */
+struct nsset_report {
+	int code;            /* negative errno */
+	bool exec;           /* the command itself could not be run (127/126) */
+	char msg[NSSET_ERRMSG_MAX];
+};
+
+/* Everything the child needs, prepared by the parent before the clone. */
+struct nsset_child_ctx {
+	const struct nsset_spawn *opts;
+	int sock;            /* the child's end of the channel */
+	int tty;             /* the terminal (fd 0, 1 or 2) whose foreground the caller's process
+				group owns and the command takes, or -1 */
+	bool pid_ns;         /* the child is pid 1 of a new pid namespace */
+	bool wait_go;        /* the parent writes the id maps: wait for its "go" */
+	bool self_maps;      /* the child writes its own maps (self_uid, self_gid) */
+	struct nsset_idmap self_uid, self_gid;
+	bool pinned;         /* the start-up runs on one CPU; cpus is the mask to give back */
+	cpu_set_t cpus;
+};
+
+/* Act as if the kernel had no clone3 (unit tests of the fallback). */
+extern bool nsset__no_clone3;
+
+/* Give the calling task the caller's CPU mask back after a pinned start-up. */
+void nsset__unpin(const struct nsset_child_ctx *c);
+
+/* Write the caller's own single-id maps into its new user namespace (/proc/self, setgroups
+ * "deny" first, as an unprivileged process must). */
+int nsset__idmap_write_self(const struct nsset_idmap *uid, const struct nsset_idmap *gid,
+			    struct nsset_error *err);
+
+/* Send err (or a report of the exec failure) to the parent, then _exit(status). */
+__attribute__((noreturn)) void nsset__child_fail(const struct nsset_child_ctx *c,
+						  const struct nsset_error *err, bool exec, int status);
+/* The run set-up in the child: propagation, hostname, root, proc, cwd, loopback. */
+int nsset__child_setup(const struct nsset_spawn *opts, struct nsset_error *err);
+/* Run the command (exec argv, or child_main) in the current process; never returns. */
+__attribute__((noreturn)) void nsset__child_exec(const struct nsset_child_ctx *c);
+/* Be nsset's init: start the command as a child and supervise it; never returns. */
+__attribute__((noreturn)) void nsset__init(const struct nsset_child_ctx *c);
 
 #endif

@@ -13,14 +13,14 @@
 #endif
 
 static const struct nsset_kind kinds[] = {
-	{ "mnt",    "mount",   "mnt_ns",    NSSET_MNT,    CLONE_NEWNS,     NSSET_BUILD_MNT_NS },
-	{ "uts",    "UTS",     "uts_ns",    NSSET_UTS,    CLONE_NEWUTS,    NSSET_BUILD_UTS_NS },
-	{ "ipc",    "IPC",     "ipc_ns",    NSSET_IPC,    CLONE_NEWIPC,    NSSET_BUILD_IPC_NS },
-	{ "pid",    "pid",     "pid_ns",    NSSET_PID,    CLONE_NEWPID,    NSSET_BUILD_PID_NS },
-	{ "net",    "network", "net_ns",    NSSET_NET,    CLONE_NEWNET,    NSSET_BUILD_NET_NS },
-	{ "user",   "user",    "user_ns",   NSSET_USER,   CLONE_NEWUSER,   NSSET_BUILD_USER_NS },
-	{ "cgroup", "cgroup",  "cgroup_ns", NSSET_CGROUP, CLONE_NEWCGROUP, NSSET_BUILD_CGROUP_NS },
-	{ "time",   "time",    "time_ns",   NSSET_TIME,   CLONE_NEWTIME,   NSSET_BUILD_TIME_NS },
+	{ "mnt",    "mount",   "mnt_ns",    NSSET_MNT,    CLONE_NEWNS,     NSSET_BUILD_MNT_NS, 'm', "mount" },
+	{ "uts",    "UTS",     "uts_ns",    NSSET_UTS,    CLONE_NEWUTS,    NSSET_BUILD_UTS_NS, 'u', "uts" },
+	{ "ipc",    "IPC",     "ipc_ns",    NSSET_IPC,    CLONE_NEWIPC,    NSSET_BUILD_IPC_NS, 'i', "ipc" },
+	{ "pid",    "pid",     "pid_ns",    NSSET_PID,    CLONE_NEWPID,    NSSET_BUILD_PID_NS, 'p', "pid" },
+	{ "net",    "network", "net_ns",    NSSET_NET,    CLONE_NEWNET,    NSSET_BUILD_NET_NS, 'n', "net" },
+	{ "user",   "user",    "user_ns",   NSSET_USER,   CLONE_NEWUSER,   NSSET_BUILD_USER_NS, 'U', "user" },
+	{ "cgroup", "cgroup",  "cgroup_ns", NSSET_CGROUP, CLONE_NEWCGROUP, NSSET_BUILD_CGROUP_NS, 'C', "cgroup" },
+	{ "time",   "time",    "time_ns",   NSSET_TIME,   CLONE_NEWTIME,   NSSET_BUILD_TIME_NS, 'T', "time" },
 };
 
 _Static_assert(NSSET_ARRAY_SIZE(kinds) == 8, "one row per NSSET_* flag");

@@ -26,6 +26,7 @@ while IFS= read -r exe; do
 	[[ -z $FILTER || $name == *$FILTER* ]] || continue
 	while IFS= read -r line; do
 		case $line in
+		*"# SKIP"*) record skip "$name: ${line##*# SKIP }" ;;
 		"ok "*) record pass "$name: ${line#ok * - }" ;;
 		"not ok "*) record fail "$name: ${line#not ok * - }" ;;
 		esac
