@@ -30,6 +30,12 @@ static bool is_recursive_bind(const struct oci_mount *m)
 /* A filesystem type the kernel knows (/proc/filesystems). */
 static bool kernel_has_fs(const char *type)
 {
+	if (!*type || strlen(type) > 64)
+		return false;
+	for (const char *p = type; *p; p++)
+		if (!(((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_' || *p == '-' || *p == '.'))
+			return false;
 	FILE *f = fopen("/proc/filesystems", "re");
 	char line[256];
 	bool found = false;
@@ -41,6 +47,13 @@ static bool kernel_has_fs(const char *type)
 		found = name && !strcmp(name + 1, type);
 	}
 	fclose(f);
+	if (!found) {
+		/* not registered yet: a module may load on demand (fsopen creates nothing) */
+		int fd = fsopen(type, FSOPEN_CLOEXEC);
+		found = fd >= 0 || errno != ENODEV;
+		if (fd >= 0)
+			close(fd);
+	}
 	return found;
 }
 
@@ -80,7 +93,7 @@ int oci_mounts_validate(const struct oci_config *c, struct nsset_error *err)
 			bool ok = false;
 			for (size_t k = 0; k < NSSET_ARRAY_SIZE(known) && !ok; k++)
 				ok = !strcmp(m->type, known[k]);
-			if (!ok && (strchr(m->type, '/') || !kernel_has_fs(m->type)))
+			if (!ok && !kernel_has_fs(m->type))
 				return nsset_fail(err, EINVAL,
 						  "mounts[%zu].type: unknown filesystem type '%s'", i,
 						  m->type);
