@@ -47,6 +47,10 @@ int oci_rootfs_validate(const struct oci_config *c, struct nsset_error *err)
 			       c->hostname ? "hostname" : "domainname");
 	if (r == 0 && (!c->root_path || c->root_path[0] != '/'))
 		r = nsset_fail(err, EINVAL, "root.path: must resolve to an absolute path");
+	/* Everything here would otherwise happen to the host's mounts. */
+	if (r == 0 && !(c->ns_new & NSSET_MNT))
+		r = nsset_fail(err, EINVAL, "linux.namespaces: the root filesystem needs a new mount namespace%s",
+			       (c->ns_join & NSSET_MNT) ? " (not one joined by path)" : "");
 	return r;
 }
 
