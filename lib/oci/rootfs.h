@@ -39,7 +39,9 @@ struct oci_rootfs_opts {
 /* Validation, callable before anything is created (no side effect). */
 int oci_mounts_validate(const struct oci_config *c, struct nsset_error *err);
 int oci_sysctl_validate(const struct oci_config *c, struct nsset_error *err);
-/* devices[], maskedPaths, readonlyPaths, plus the two above. */
+/* The two above, plus devices[], maskedPaths, readonlyPaths, rootfsPropagation, hostname /
+ * domainname (need a uts namespace), root.path, and a NEW mount namespace (required: without
+ * one every step would change the host's mounts).  oci_rootfs_prepare* call it again. */
 int oci_rootfs_validate(const struct oci_config *c, struct nsset_error *err);
 
 /* In the container child: propagation, root bind, mounts[], default and configured devices,
@@ -54,7 +56,8 @@ int oci_set_hostname(const struct oci_config *c, struct nsset_error *err);
 /* Write linux.sysctl into /proc/sys (the container's /proc, after prepare). */
 int oci_sysctl_apply(const struct oci_config *c, struct nsset_error *err);
 /* After prepare (terminal: true): bind the pty slave PTY_FD (opened from the container's
- * /dev/ptmx) onto /dev/console, made as an empty file when missing. */
+ * /dev/ptmx) onto /dev/console.  prepare already made the empty /dev/console file when
+ * c->process.terminal (the root may be read-only by then). */
 int oci_rootfs_bind_console(int pty_fd, struct nsset_error *err);
 /* prepare + hostname + sysctl + finalize, in that order. */
 int oci_rootfs_setup(const struct oci_config *c, const struct oci_rootfs_opts *o,
