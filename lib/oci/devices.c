@@ -3,6 +3,7 @@
 #include "../internal.h"
 #include "mount-api.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -71,7 +72,36 @@ static int split(const char *path, char *parent, size_t psize, char *name, size_
 	return 0;
 }
 
-static int make_device(const struct oci_device *d, int rootfd, const char *what,
+/* The host's node of device D, to bind: the same path if it is that device, else udev's
+ * /dev/char/MAJ:MIN or /dev/block/MAJ:MIN. */
+static bool host_node(const struct oci_device *d, const char *parent, const char *name,
+		      char *out, size_t size)
+{
+	struct stat st;
+	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
+	snprintf(out, size, "%s/%s", strcmp(parent, "/") ? parent : "", name);
+	if (stat(out, &st) == 0 && (st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev)
+		return true;
+	snprintf(out, size, "/dev/%s/%lld:%lld", d->type == 'b' ? "block" : "char",
+		 (long long)d->major, (long long)d->minor);
+	if (stat(out, &st) == 0 && (st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev)
+		return true;
+	/* no udev: look through the host's /dev */
+	DIR *dir = opendir("/dev");
+	struct dirent *e;
+	bool found = false;
+	while (dir && !found && (e = readdir(dir))) {
+		found = fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			(st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev;
+		if (found)
+			snprintf(out, size, "/dev/%s", e->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+static int make_device(const struct oci_device *d, int rootfd, bool configured, const char *what,
 		       struct nsset_error *err)
 {
 	char parent[PATH_MAX], name[NAME_MAX + 1];
@@ -83,13 +113,16 @@ static int make_device(const struct oci_device *d, int rootfd, const char *what,
 
 	mode_t mode = (d->has_mode ? d->file_mode : 0666) & 07777;
 	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
-	struct stat st;
+	struct stat st = { 0 };
 	int r = 0;
+	bool fresh = false;
 	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if ((st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev)
 			goto attrs; /* already there (a rootfs /dev, or made earlier) */
-		if (S_ISDIR(st.st_mode)) {
-			r = nsset_fail(err, EEXIST, "%s: %s is a directory", what, d->path);
+		if (S_ISDIR(st.st_mode) || configured) {
+			/* config-linux.md: an existing file that is not the device is an error */
+			r = nsset_fail(err, EEXIST, "%s: %s exists and is not the requested device", what,
+				       d->path);
 			goto out;
 		}
 		if (unlinkat(dir, name, 0) < 0) {
@@ -115,8 +148,11 @@ static int make_device(const struct oci_device *d, int rootfd, const char *what,
 			goto out;
 		}
 		char host[PATH_MAX + NAME_MAX + 2];
-		snprintf(host, sizeof(host), "%s/%s", strcmp(parent, "/") ? parent : "", name);
-		int tree = oci_tree_clone(AT_FDCWD, host, false, what, err);
+		int tree = host_node(d, parent, name, host, sizeof(host))
+				   ? oci_tree_clone(AT_FDCWD, host, false, what, err)
+				   : nsset_fail(err, ENOENT,
+						"%s: no mknod here, and no host node of %c %lld:%lld to bind",
+						what, d->type, (long long)d->major, (long long)d->minor);
 		if (tree >= 0) {
 			r = oci_tree_attach(tree, target, what, err);
 			close(tree);
@@ -130,13 +166,15 @@ static int make_device(const struct oci_device *d, int rootfd, const char *what,
 		r = nsset_fail_errno(err, mkerr, "%s: cannot create the device %s", what, d->path);
 		goto out;
 	}
+	fresh = true; /* made with the mode (umask 0) */
 attrs:
 	if (d->has_uid || d->has_gid) {
 		if (fchownat(dir, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
 			     AT_SYMLINK_NOFOLLOW) < 0)
 			r = nsset_fail_errno(err, errno, "%s: cannot chown %s", what, d->path);
 	}
-	if (r == 0 && d->has_mode && (st.st_mode & 07777) != mode && fchmodat(dir, name, mode, 0) < 0)
+	if (r == 0 && !fresh && d->has_mode && (st.st_mode & 07777) != mode &&
+	    fchmodat(dir, name, mode, 0) < 0)
 		r = nsset_fail_errno(err, errno, "%s: cannot chmod %s", what, d->path);
 out:
 	close(dir);
@@ -169,19 +207,35 @@ static int link_in_dev(int devfd, const char *target, const char *name, bool rep
 	return 0;
 }
 
+/* /dev bound from somewhere (privileged containers bind the host's): leave it alone, as runc
+ * does, or the links and nodes made here would land in the host's /dev. */
+static bool dev_is_bound(const struct oci_config *c)
+{
+	char clean[PATH_MAX];
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+		if (oci_mount_is_bind(m) && m->destination &&
+		    oci_path_clean(m->destination, clean, sizeof(clean)) == 0 && !strcmp(clean, "/dev"))
+			return true;
+	}
+	return false;
+}
+
 int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_error *err)
 {
 	int r = 0;
+	if (dev_is_bound(c))
+		return 0;
 	char what[48];
 	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(defaults); i++) {
 		if (configured(c, defaults[i].path))
 			continue;
 		snprintf(what, sizeof(what), "default device %s", defaults[i].path);
-		r = make_device(&defaults[i], rootfd, what, err);
+		r = make_device(&defaults[i], rootfd, false, what, err);
 	}
 	for (size_t i = 0; r == 0 && i < c->n_devices; i++) {
 		snprintf(what, sizeof(what), "linux.devices[%zu]", i);
-		r = make_device(&c->devices[i], rootfd, what, err);
+		r = make_device(&c->devices[i], rootfd, true, what, err);
 	}
 	if (r < 0)
 		return r;
@@ -213,6 +267,15 @@ int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_erro
 			const char *tail = strchr(msg, ':');
 			nsset_fail(err, r, "default mount %s%s", extra[i]->destination, tail ? tail : "");
 		}
+	}
+	/* The mount point of the terminal (oci_rootfs_bind_console), made now: the root may be
+	 * read-only by the time the console is set up. */
+	if (r == 0 && c->has_process && c->process.terminal) {
+		int f = openat(dev, "console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (f >= 0)
+			close(f);
+		else if (errno != EEXIST && errno != ELOOP)
+			r = nsset_fail_errno(err, errno, "cannot create /dev/console");
 	}
 	if (r == 0)
 		r = link_in_dev(dev, "pts/ptmx", "ptmx", true, err);

@@ -31,6 +31,8 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 /* devices.c, for rootfs.c */
 int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_error *err);
 int oci_devices_validate(const struct oci_config *c, struct nsset_error *err);
+/* A bind mount: type bind/rbind, or no type, or the bind option. */
+bool oci_mount_is_bind(const struct oci_mount *m);
 /* Is DEST (cleaned) the destination of one of c->mounts? */
 bool oci_mounts_have(const struct oci_config *c, const char *dest);
 

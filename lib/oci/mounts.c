@@ -16,7 +16,7 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-static bool is_bind(const struct oci_mount *m)
+bool oci_mount_is_bind(const struct oci_mount *m)
 {
 	return (m->flags & MS_BIND) || !m->type || !strcmp(m->type, "bind") ||
 	       !strcmp(m->type, "rbind");
@@ -30,6 +30,12 @@ static bool is_recursive_bind(const struct oci_mount *m)
 /* A filesystem type the kernel knows (/proc/filesystems). */
 static bool kernel_has_fs(const char *type)
 {
+	if (!*type || strlen(type) > 64)
+		return false;
+	for (const char *p = type; *p; p++)
+		if (!(((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_' || *p == '-' || *p == '.'))
+			return false;
 	FILE *f = fopen("/proc/filesystems", "re");
 	char line[256];
 	bool found = false;
@@ -41,6 +47,13 @@ static bool kernel_has_fs(const char *type)
 		found = name && !strcmp(name + 1, type);
 	}
 	fclose(f);
+	if (!found) {
+		/* not registered yet: a module may load on demand (fsopen creates nothing) */
+		int fd = fsopen(type, FSOPEN_CLOEXEC);
+		found = fd >= 0 || errno != ENODEV;
+		if (fd >= 0)
+			close(fd);
+	}
 	return found;
 }
 
@@ -80,7 +93,7 @@ int oci_mounts_validate(const struct oci_config *c, struct nsset_error *err)
 			bool ok = false;
 			for (size_t k = 0; k < NSSET_ARRAY_SIZE(known) && !ok; k++)
 				ok = !strcmp(m->type, known[k]);
-			if (!ok && (strchr(m->type, '/') || !kernel_has_fs(m->type)))
+			if (!ok && !kernel_has_fs(m->type))
 				return nsset_fail(err, EINVAL,
 						  "mounts[%zu].type: unknown filesystem type '%s'", i,
 						  m->type);
@@ -88,14 +101,17 @@ int oci_mounts_validate(const struct oci_config *c, struct nsset_error *err)
 				return nsset_fail(err, EINVAL,
 						  "mounts[%zu].type: 'none' needs the bind or rbind option", i);
 		}
-		if (is_bind(m) && (!m->source || !*m->source))
+		if (oci_mount_is_bind(m) && (!m->source || !*m->source))
 			return nsset_fail(err, EINVAL, "mounts[%zu].source: required for a bind mount", i);
 		if (one_propagation(m->propagation) < 0)
 			return nsset_fail(err, EINVAL,
 					  "mounts[%zu].options: more than one propagation type", i);
-		if (m->idmap && !is_bind(m) && strcmp(m->type, "tmpfs"))
+		if (m->idmap && !oci_mount_is_bind(m) && strcmp(m->type, "tmpfs"))
 			return nsset_fail(err, EINVAL,
 					  "mounts[%zu].options: idmap needs a bind mount (or tmpfs)", i);
+		if (m->idmap && !((c->ns_new | c->ns_join) & NSSET_USER))
+			return nsset_fail(err, EINVAL,
+					  "mounts[%zu].options: idmap needs a user namespace in linux.namespaces", i);
 	}
 	return 0;
 }
@@ -293,46 +309,48 @@ static int host_hierarchies(struct hier *h, size_t max, size_t *n)
 	return 0;
 }
 
-/* This process's cgroup in hierarchy H (from /proc/self/cgroup), "/" when unknown. */
-static void own_cgroup(const struct hier *h, char *out, size_t size)
+/* This process's cgroup in hierarchy H, from the text of /proc/self/cgroup ("/" if unknown). */
+static void own_cgroup(const struct hier *h, const char *self, char *out, size_t size)
 {
-	FILE *f = fopen("/proc/self/cgroup", "re");
 	char line[4096];
 	snprintf(out, size, "/");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
+	for (const char *p = self; *p;) {
+		const char *e = strchrnul(p, '\n');
+		size_t n = (size_t)(e - p) < sizeof(line) ? (size_t)(e - p) : sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = *e ? e + 1 : e;
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
 		*c2 = '\0';
 		const char *ctrls = c1 + 1, *path = c2 + 1;
-		bool match = !strcmp(h->type, "cgroup2") ? !*ctrls : (*ctrls && !strcmp(ctrls, h->opts));
-		if (!match && *ctrls && strcmp(h->type, "cgroup2")) {
-			/* the super options may carry more than the controllers (xattr...) */
-			char opts[300];
+		bool match;
+		if (!strcmp(h->type, "cgroup2")) {
+			match = !*ctrls;
+		} else {
+			/* every controller of the line is in the super options (which may carry
+			 * more: xattr...) */
+			char opts[300], copy[256];
 			snprintf(opts, sizeof(opts), ",%s,", h->opts);
-			match = true;
-			char copy[256];
 			snprintf(copy, sizeof(copy), "%s", ctrls);
-			for (char *s = NULL, *t = strtok_r(copy, ",", &s); t; t = strtok_r(NULL, ",", &s)) {
+			match = *ctrls;
+			for (char *sv = NULL, *t = strtok_r(copy, ",", &sv); t && match;
+			     t = strtok_r(NULL, ",", &sv)) {
 				char needle[300];
 				snprintf(needle, sizeof(needle), ",%s,", t);
-				if (!strstr(opts, needle))
-					match = false;
+				match = strstr(opts, needle);
 			}
 		}
 		if (match) {
 			snprintf(out, size, "%s", path);
-			break;
+			return;
 		}
 	}
-	fclose(f);
 }
 
 static int cgroup_hierarchy(const struct oci_config *c, const struct oci_mount *m,
-			    const struct hier *h, int tmpfd, const char *what,
+			    const struct hier *h, const char *self, int tmpfd, const char *what,
 			    struct nsset_error *err)
 {
 	if (mkdirat(tmpfd, h->name, 0755) < 0 && errno != EEXIST)
@@ -355,7 +373,7 @@ static int cgroup_hierarchy(const struct oci_config *c, const struct oci_mount *
 	if (tree < 0) {
 		/* Otherwise (or when refused): bind this process's own cgroup, read-only. */
 		char host[PATH_MAX], own[PATH_MAX / 2];
-		own_cgroup(h, own, sizeof(own));
+		own_cgroup(h, self, own, sizeof(own));
 		snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", h->name, own);
 		tree = oci_tree_clone(AT_FDCWD, host, false, what, err);
 	}
@@ -391,8 +409,15 @@ static int mount_cgroup(const struct oci_config *c, const struct oci_mount *m, i
 	if (tmp < 0)
 		return tmp;
 	r = oci_tree_attach(tmp, dst, what, err);
+	char self[8192] = "";
+	int sfd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	if (sfd >= 0) {
+		ssize_t k = read(sfd, self, sizeof(self) - 1);
+		self[k > 0 ? k : 0] = '\0';
+		close(sfd);
+	}
 	for (size_t i = 0; r == 0 && i < n; i++)
-		r = cgroup_hierarchy(c, m, &h[i], tmp, what, err);
+		r = cgroup_hierarchy(c, m, &h[i], self, tmp, what, err);
 	/* cpu -> cpu,cpuacct style links of the host */
 	if (r == 0) {
 		int dfd = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -430,7 +455,7 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 	const struct oci_mount *m = &c->mounts[i];
 	char what[32];
 	snprintf(what, sizeof(what), "mounts[%zu]", i);
-	if (is_bind(m))
+	if (oci_mount_is_bind(m))
 		return mount_bind(c, i, rootfd, o, what, err);
 
 	int dst = open_dest(rootfd, m->destination, 'd', what, err);
@@ -454,12 +479,17 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 			*err = first;
 		}
 	} else if (!strcmp(type, "devpts")) {
+		/* a usable /dev/ptmx -> pts/ptmx needs ptmxmode (the kernel's default is 000) */
+		char data[512];
+		snprintf(data, sizeof(data), "%s%s%s", m->data ? m->data : "",
+			 m->data && *m->data ? "," : "", "newinstance,ptmxmode=0666");
+		const char *d = m->data && strstr(m->data, "ptmxmode=") ? m->data : data;
 		struct nsset_error first = { 0 };
-		r = mount_fs(m, type, m->data, dst, o, what, &first);
-		if (r == -EINVAL && m->data && strstr(m->data, "gid=")) {
-			char data[512];
-			drop_gid(m->data, data, sizeof(data));
-			r = mount_fs(m, type, data, dst, o, what, err);
+		r = mount_fs(m, type, d, dst, o, what, &first);
+		if (r == -EINVAL && strstr(d, "gid=")) {
+			char nogid[512];
+			drop_gid(d, nogid, sizeof(nogid));
+			r = mount_fs(m, type, nogid, dst, o, what, err);
 		} else if (r < 0 && err) {
 			*err = first;
 		}
@@ -477,7 +507,7 @@ int oci_rootfs_open_idmapped(const struct oci_config *c, int userns_fd, int *fds
 		fds[i] = -1;
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		const struct oci_mount *m = &c->mounts[i];
-		if (!m->idmap || !is_bind(m))
+		if (!m->idmap || !oci_mount_is_bind(m))
 			continue;
 		char what[32], src[PATH_MAX];
 		snprintf(what, sizeof(what), "mounts[%zu]", i);

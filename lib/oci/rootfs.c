@@ -47,31 +47,48 @@ int oci_rootfs_validate(const struct oci_config *c, struct nsset_error *err)
 			       c->hostname ? "hostname" : "domainname");
 	if (r == 0 && (!c->root_path || c->root_path[0] != '/'))
 		r = nsset_fail(err, EINVAL, "root.path: must resolve to an absolute path");
+	/* Everything here would otherwise happen to the host's mounts. */
+	if (r == 0 && !(c->ns_new & NSSET_MNT))
+		r = nsset_fail(err, EINVAL, "linux.namespaces: the root filesystem needs a new mount namespace%s",
+			       (c->ns_join & NSSET_MNT) ? " (not one joined by path)" : "");
 	return r;
 }
 
-/* The mount point holding PATH, from /proc/self/mountinfo (longest prefix). */
-static int mount_point_of(const char *path, char *out, size_t size)
+/* Make the mount holding PATH private (pivot_root refuses a shared parent, and a mount under a
+ * shared parent would propagate to the host): walk up with ".." until the mount id changes. */
+static int parent_mount_private(const char *path, struct nsset_error *err)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096], mp[PATH_MAX];
-	size_t best = 0;
-	if (!f)
-		return -errno;
-	snprintf(out, size, "/");
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-			continue;
-		size_t n = strlen(mp);
-		bool prefix = !strcmp(mp, "/") ||
-			      (!strncmp(path, mp, n) && (path[n] == '/' || path[n] == '\0'));
-		if (prefix && n >= best) {
-			best = n;
-			snprintf(out, size, "%s", mp);
-		}
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statx sx, up;
+	if (fd < 0 || statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, &sx) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return nsset_fail_errno(err, e, "root.path: %s", path);
 	}
-	fclose(f);
-	return 0;
+	for (int depth = 0; depth < 4096; depth++) {
+		int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (parent < 0 || statx(parent, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, &up) < 0) {
+			int e = errno;
+			if (parent >= 0)
+				close(parent);
+			close(fd);
+			return nsset_fail_errno(err, e, "root.path: cannot walk up from %s", path);
+		}
+		bool top = up.stx_mnt_id != sx.stx_mnt_id ||
+			   (up.stx_ino == sx.stx_ino && up.stx_dev_major == sx.stx_dev_major &&
+			    up.stx_dev_minor == sx.stx_dev_minor);
+		if (top) {
+			close(parent);
+			break;
+		}
+		close(fd);
+		fd = parent;
+		sx = up;
+	}
+	int r = oci_tree_set_propagation(fd, MS_PRIVATE, "root.path", err);
+	close(fd);
+	return r;
 }
 
 static int do_pivot(int rootfd, bool no_pivot, struct nsset_error *err)
@@ -114,16 +131,15 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 		return r;
 	const char *root = c->root_path;
 
-	/* Nothing we do may reach the host: everything private (or slave when asked for
-	 * rslave/rshared: the container then still receives the host's new mounts). */
+	/* rprivate by default; rslave / rshared as asked (like runc: with rshared, a bind of a
+	 * host's shared mount stays in its peer group, for bidirectional volumes).  Our own mounts
+	 * all land under the root, made private below, so none reaches the host. */
 	unsigned long prop = oci_propagation_type(c->rootfs_propagation);
-	unsigned long start = (prop == MS_SLAVE || prop == MS_SHARED) ? MS_SLAVE : MS_PRIVATE;
+	unsigned long start = (prop == MS_SLAVE || prop == MS_SHARED) ? prop : MS_PRIVATE;
 	if (mount(NULL, "/", NULL, MS_REC | start, NULL) < 0)
-		return nsset_fail_errno(err, errno, "cannot make the mounts private");
-	/* pivot_root refuses a shared parent mount */
-	char parent[PATH_MAX];
-	if (mount_point_of(root, parent, sizeof(parent)) == 0)
-		mount(NULL, parent, NULL, MS_PRIVATE, NULL);
+		return nsset_fail_errno(err, errno, "cannot set the propagation of the mounts");
+	if (start == MS_SHARED && (r = parent_mount_private(root, err)) < 0)
+		return r;
 	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return nsset_fail_errno(err, errno, "root.path: cannot bind %s onto itself", root);
 	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -208,8 +224,24 @@ int oci_rootfs_finalize(const struct oci_config *c, struct nsset_error *err)
 		r = readonly_path(rootfd, c->readonly_paths[i], i, err);
 	if (r == 0 && c->root_readonly)
 		r = oci_tree_set_flags(rootfd, false, MS_RDONLY, 0, "root.readonly", err);
-	if (r == 0 && c->rootfs_propagation)
+	if (r == 0 && c->rootfs_propagation) {
 		r = oci_tree_set_propagation(rootfd, c->rootfs_propagation, "linux.rootfsPropagation", err);
+		/* a mount's own propagation option wins over the recursive root one */
+		for (size_t i = 0; r == 0 && i < c->n_mounts; i++) {
+			if (!c->mounts[i].propagation)
+				continue;
+			char what[32];
+			snprintf(what, sizeof(what), "mounts[%zu]", i);
+			int fd = oci_open_in_root(rootfd, c->mounts[i].destination, 0);
+			if (fd < 0) {
+				r = nsset_fail_errno(err, fd, "%s.destination: cannot resolve %s", what,
+						     c->mounts[i].destination);
+				break;
+			}
+			r = oci_tree_set_propagation(fd, c->mounts[i].propagation, what, err);
+			close(fd);
+		}
+	}
 	close(rootfd);
 	return r;
 }
@@ -224,5 +256,25 @@ int oci_rootfs_setup(const struct oci_config *c, const struct oci_rootfs_opts *o
 		r = oci_sysctl_apply(c, err);
 	if (r == 0)
 		r = oci_rootfs_finalize(c, err);
+	return r;
+}
+
+int oci_rootfs_bind_console(int pty_fd, struct nsset_error *err)
+{
+	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return nsset_fail_errno(err, errno, "cannot open /");
+	int r = oci_open_in_root(rootfd, "/dev/console", 'f');
+	close(rootfd);
+	if (r < 0)
+		return nsset_fail_errno(err, r, "cannot create /dev/console");
+	int target = r;
+	r = oci_tree_clone(pty_fd, "", false, "/dev/console", err);
+	if (r >= 0) {
+		int tree = r;
+		r = oci_tree_attach(tree, target, "/dev/console", err);
+		close(tree);
+	}
+	close(target);
 	return r;
 }

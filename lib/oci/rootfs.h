@@ -4,9 +4,10 @@
  * Order of use (the engine):
  *   before anything is created:  oci_rootfs_validate() (= oci_mounts_validate() +
  *                                oci_sysctl_validate() + devices/masked/readonly paths)
- *   in the runtime, only when mounts ask for "idmap" and the container has a user namespace:
- *                                oci_rootfs_open_idmapped() with the container's user ns fd, and
- *                                hand the fds to the child (inherit or SCM_RIGHTS)
+ *   in the runtime, only when oci_rootfs_needs_idmap_fds() (mounts with "idmap" and a user
+ *                                namespace): once the maps are written, oci_rootfs_idmap_send()
+ *                                with the container's user ns fd; the child gets them with
+ *                                oci_rootfs_idmap_recv() into oci_rootfs_opts.mount_fds
  *   in the container child, in its new mount namespace (user ns maps already written):
  *                                oci_rootfs_prepare_opts() (or oci_rootfs_prepare()), then
  *                                oci_set_hostname(), then oci_sysctl_apply() (needs the
@@ -38,7 +39,9 @@ struct oci_rootfs_opts {
 /* Validation, callable before anything is created (no side effect). */
 int oci_mounts_validate(const struct oci_config *c, struct nsset_error *err);
 int oci_sysctl_validate(const struct oci_config *c, struct nsset_error *err);
-/* devices[], maskedPaths, readonlyPaths, plus the two above. */
+/* The two above, plus devices[], maskedPaths, readonlyPaths, rootfsPropagation, hostname /
+ * domainname (need a uts namespace), root.path, and a NEW mount namespace (required: without
+ * one every step would change the host's mounts).  oci_rootfs_prepare* call it again. */
 int oci_rootfs_validate(const struct oci_config *c, struct nsset_error *err);
 
 /* In the container child: propagation, root bind, mounts[], default and configured devices,
@@ -52,6 +55,10 @@ int oci_rootfs_finalize(const struct oci_config *c, struct nsset_error *err);
 int oci_set_hostname(const struct oci_config *c, struct nsset_error *err);
 /* Write linux.sysctl into /proc/sys (the container's /proc, after prepare). */
 int oci_sysctl_apply(const struct oci_config *c, struct nsset_error *err);
+/* After prepare (terminal: true): bind the pty slave PTY_FD (opened from the container's
+ * /dev/ptmx) onto /dev/console.  prepare already made the empty /dev/console file when
+ * c->process.terminal (the root may be read-only by then). */
+int oci_rootfs_bind_console(int pty_fd, struct nsset_error *err);
 /* prepare + hostname + sysctl + finalize, in that order. */
 int oci_rootfs_setup(const struct oci_config *c, const struct oci_rootfs_opts *o,
 		     struct nsset_error *err);
@@ -62,6 +69,16 @@ int oci_rootfs_setup(const struct oci_config *c, const struct oci_rootfs_opts *o
 int oci_rootfs_open_idmapped(const struct oci_config *c, int userns_fd, int *fds,
 			     struct nsset_error *err);
 void oci_rootfs_close_fds(int *fds, size_t n);
+/* The same over a socket, for the engine: does the config need it (idmap binds + a user
+ * namespace)?  Runtime, once the maps are written: oci_rootfs_idmap_send(sock, c,
+ * open("/proc/PID/ns/user")) sends one message (1 byte 'I' + SCM_RIGHTS); container process:
+ * oci_rootfs_idmap_recv(sock, c, fds) fills fds[c->n_mounts] (-1 where none) for
+ * oci_rootfs_opts.mount_fds, then closes them after oci_rootfs_setup(). */
+bool oci_rootfs_needs_idmap_fds(const struct oci_config *c);
+int oci_rootfs_idmap_send(int sock, const struct oci_config *c, int userns_fd,
+			  struct nsset_error *err);
+int oci_rootfs_idmap_recv(int sock, const struct oci_config *c, int *fds,
+			  struct nsset_error *err);
 
 /* ---- helpers shared by lib/oci/{rootfs,mounts,devices,paths,sysctl}.c (and unit tests) ---- */
 

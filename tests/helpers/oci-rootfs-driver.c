@@ -16,6 +16,8 @@
  *   device PATH TYPE MAJOR MINOR [MODE [UID GID]]
  *   masked PATH | rdonly PATH | sysctl KEY VALUE | propagation NAME
  *   walk                                   (force the O_NOFOLLOW component walk)
+ *   console                                (a pty from the container's /dev/ptmx on /dev/console)
+ *   noidmaphelp                            (the runtime side does not make the idmapped mounts)
  * Errors go to stderr as "driver: MESSAGE" with exit status 1. */
 #include "config.h"
 #include "oci/rootfs.h"
@@ -40,7 +42,7 @@ static struct oci_device devices[MAXN];
 static char *masked[MAXN], *rdonly[MAXN];
 static struct oci_sysctl sysctls[MAXN];
 static struct oci_idmap uidm[8], gidm[8];
-static bool no_pivot;
+static bool no_pivot, console, no_idmap_help;
 static int unshare_flags;
 
 static void die(const char *fmt, const char *arg)
@@ -134,6 +136,11 @@ static void parse(const char *file)
 			cfg.root_readonly = true;
 		} else if (!strcmp(k, "nopivot")) {
 			no_pivot = true;
+		} else if (!strcmp(k, "noidmaphelp")) {
+			no_idmap_help = true;
+		} else if (!strcmp(k, "console")) {
+			console = true;
+			cfg.has_process = cfg.process.terminal = true;
 		} else if (!strcmp(k, "walk")) {
 			oci_paths_force_walk(true);
 		} else if (!strcmp(k, "hostname") && n == 2) {
@@ -240,61 +247,6 @@ static int wait_child(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void send_fds(int sock, const int *fds, size_t n)
-{
-	char byte = 'x';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union { char buf[CMSG_SPACE(sizeof(int) * MAXN)]; struct cmsghdr align; } u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int live[MAXN];
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (fds[i] >= 0)
-			live[k++] = fds[i];
-	if (k) {
-		memset(&u, 0, sizeof(u));
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * k);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * k);
-		memcpy(CMSG_DATA(c), live, sizeof(int) * k);
-	}
-	if (sendmsg(sock, &msg, 0) != 1)
-		die("%s", "sendmsg failed");
-}
-
-/* Receive the fds sent in mount order into fds[] (same slots as the sender's non-negative). */
-static void recv_fds(int sock, int *fds, size_t n)
-{
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union { char buf[CMSG_SPACE(sizeof(int) * MAXN)]; struct cmsghdr align; } u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		die("%s", "recvmsg failed");
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	int got[MAXN];
-	size_t k = 0;
-	if (c && c->cmsg_type == SCM_RIGHTS) {
-		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		memcpy(got, CMSG_DATA(c), sizeof(int) * k);
-	}
-	size_t j = 0;
-	for (size_t i = 0; i < n; i++)
-		fds[i] = (cfg.mounts[i].idmap && j < k) ? got[j++] : -1;
-}
-
-static bool want_idmap(void)
-{
-	for (size_t i = 0; i < cfg.n_mounts; i++)
-		if (cfg.mounts[i].idmap)
-			return true;
-	return false;
-}
-
 /* In the container: prepare the root and exec. */
 static void container(char **argv, const int *fds)
 {
@@ -303,6 +255,16 @@ static void container(char **argv, const int *fds)
 	if (oci_rootfs_setup(&cfg, &o, &err) < 0) {
 		fprintf(stderr, "driver: %s\n", err.msg);
 		exit(1);
+	}
+	if (console) {
+		int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		char *name = master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0 ? ptsname(master) : NULL;
+		int slave = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+		if (slave < 0)
+			die("cannot open a pty: %s", strerror(errno));
+		if (oci_rootfs_bind_console(slave, &err) < 0)
+			die("%s", err.msg);
+		close(slave); /* the master stays open (O_CLOEXEC: until exec) */
 	}
 	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
 	execvp(argv[0], argv);
@@ -330,9 +292,11 @@ static int run(char **argv)
 			if (write(sync[1], "u", 1) != 1)
 				die("%s", "sync");
 		}
-		if (user && want_idmap())
-			recv_fds(sync[1], fds, cfg.n_mounts);
-		else
+		struct nsset_error err = { 0 };
+		if (user && oci_rootfs_needs_idmap_fds(&cfg) && !no_idmap_help) {
+			if (oci_rootfs_idmap_recv(sync[1], &cfg, fds, &err) < 0)
+				die("%s", err.msg);
+		} else
 			for (size_t i = 0; i < cfg.n_mounts; i++)
 				fds[i] = -1;
 		if (user && read(go[0], &c, 1) != 1)
@@ -361,20 +325,17 @@ static int run(char **argv)
 		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
 		write_file(path, "deny");
 		write_maps(pid);
-		if (want_idmap()) {
-			int fds[MAXN];
+		if (oci_rootfs_needs_idmap_fds(&cfg) && !no_idmap_help) {
 			struct nsset_error err = { 0 };
 			snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
 			int ufd = open(path, O_RDONLY | O_CLOEXEC);
-			if (ufd < 0 || oci_rootfs_open_idmapped(&cfg, ufd, fds, &err) < 0) {
+			if (ufd < 0 || oci_rootfs_idmap_send(sync[0], &cfg, ufd, &err) < 0) {
 				fprintf(stderr, "driver: %s\n", ufd < 0 ? "cannot open the user namespace" : err.msg);
 				kill(pid, SIGKILL);
 				wait_child(pid);
 				return 1;
 			}
 			close(ufd);
-			send_fds(sync[0], fds, cfg.n_mounts);
-			oci_rootfs_close_fds(fds, cfg.n_mounts);
 		}
 		if (write(go[1], "g", 1) != 1)
 			die("%s", "sync");

@@ -204,7 +204,7 @@ static void validate_mounts(void **state)
 		{ .destination = "/proc", .type = "proc", .source = "proc" },
 		{ .destination = "/data", .type = "bind", .source = "/tmp", .flags = MS_BIND },
 	};
-	struct oci_config c = { .root_path = "/r", .mounts = m, .n_mounts = 2 };
+	struct oci_config c = { .root_path = "/r", .mounts = m, .n_mounts = 2, .ns_new = NSSET_MNT };
 	struct nsset_error err = { 0 };
 	assert_int_equal(oci_rootfs_validate(&c, &err), 0);
 	assert_int_equal(oci_mounts_validate(&c, &err), 0);
@@ -238,6 +238,11 @@ static void validate_mounts(void **state)
 	m[0].idmap = true;
 	expect_invalid(&c, "mounts[0].options: idmap needs a bind mount");
 	m[0].idmap = false;
+	m[1].idmap = true;
+	expect_invalid(&c, "mounts[1].options: idmap needs a user namespace");
+	c.ns_new = NSSET_MNT | NSSET_USER;
+	assert_int_equal(oci_rootfs_validate(&c, &err), 0);
+	m[1].idmap = false;
 	m[1].type = NULL; /* bind given only by the options is fine */
 	assert_int_equal(oci_rootfs_validate(&c, &err), 0);
 }
@@ -247,7 +252,7 @@ static void validate_other(void **state)
 	(void)state;
 	char *paths[] = { "/proc/kcore", "/../x" };
 	struct oci_device d = { .type = 'c', .path = "/dev/fuse", .major = 10, .minor = 229 };
-	struct oci_config c = { .root_path = "/r", .devices = &d, .n_devices = 1 };
+	struct oci_config c = { .root_path = "/r", .devices = &d, .n_devices = 1, .ns_new = NSSET_MNT };
 	struct nsset_error err = { 0 };
 	assert_int_equal(oci_rootfs_validate(&c, &err), 0);
 	d.type = 'x';
@@ -273,8 +278,14 @@ static void validate_other(void **state)
 	assert_int_equal(oci_rootfs_validate(&c, &err), 0);
 	c.hostname = "box";
 	expect_invalid(&c, "hostname: needs a uts namespace");
-	c.ns_new = NSSET_UTS;
+	c.ns_new = NSSET_MNT | NSSET_UTS;
 	assert_int_equal(oci_rootfs_validate(&c, &err), 0);
+	c.ns_new = NSSET_UTS;
+	expect_invalid(&c, "linux.namespaces: the root filesystem needs a new mount namespace");
+	c.ns_join = NSSET_MNT;
+	expect_invalid(&c, "(not one joined by path)");
+	c.ns_new = NSSET_MNT | NSSET_UTS;
+	c.ns_join = 0;
 	c.root_path = NULL;
 	expect_invalid(&c, "root.path");
 }
@@ -283,7 +294,7 @@ static void validate_sysctl(void **state)
 {
 	(void)state;
 	struct oci_sysctl s = { .key = "net.ipv4.ip_forward", .value = "1" };
-	struct oci_config c = { .root_path = "/r", .sysctl = &s, .n_sysctl = 1 };
+	struct oci_config c = { .root_path = "/r", .sysctl = &s, .n_sysctl = 1, .ns_new = NSSET_MNT };
 	struct nsset_error err = { 0 };
 	expect_invalid(&c, "linux.sysctl.net.ipv4.ip_forward: needs a network namespace");
 	c.ns_new = NSSET_NET;
