@@ -97,6 +97,10 @@ test_rlimit_above_the_hard_limit_is_refused() {
 	assert_eq 1 "$rc" "exit status"
 	assert_contains "process.rlimits: RLIMIT_NOFILE hard limit $((hard + 1)) is above this machine's hard limit $hard (raising it needs CAP_SYS_RESOURCE)" "$out"
 	[ ! -e "$TMPDIR_TEST/ran" ] || fail "the command ran after the error"
+	# root of a user namespace has CAP_SYS_RESOURCE there, which does not raise rlimits
+	out=$(unshare -Ur "$DRIVER" process rlimit-too-high -- touch "$TMPDIR_TEST/ran" 2>&1) || true
+	assert_contains "process.rlimits: RLIMIT_NOFILE hard limit $((hard + 1)) is above this machine's hard limit $hard" "$out" "in a user namespace"
+	[ ! -e "$TMPDIR_TEST/ran" ] || fail "the command ran after the error"
 }
 
 test_lowering_oom_score_adj_without_cap_sys_resource_is_a_clear_error() {
