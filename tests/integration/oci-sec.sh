@@ -447,6 +447,10 @@ test_hook_gets_the_state_on_stdin_with_args_and_env() {
 	assert_eq "one two" "$(cat "$TMPDIR_TEST/args")" args
 	assert_contains "HOOKVAR=hello" "$(cat "$TMPDIR_TEST/env")" env
 	[[ $(cat "$TMPDIR_TEST/env") != *"NSSET="* ]] || fail "the hook inherited the runtime's environment"
+	# a runtime started with stdin closed (the state pipe may then be fd 0)
+	rm -f "$TMPDIR_TEST/stdin"
+	"$DRIVER" hook poststop "$hook" 5 "$state" <&- || fail "hook failed with stdin closed"
+	assert_eq "$state" "$(cat "$TMPDIR_TEST/stdin")" "stdin, runtime without fd 0"
 }
 
 test_hook_timeout_kills_it() {
