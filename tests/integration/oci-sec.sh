@@ -335,6 +335,12 @@ test_cgroup_resource_files_of_v1_and_v2() {
 	assert_eq 20 "$(cat "$c/cpu.weight")" "cpu.weight of 512 shares"
 	assert_eq "50000 200000" "$(cat "$c/cpu.max")" cpu.max
 	assert_eq 0 "$(cat "$c/cpuset.cpus")" cpuset.cpus
+	# zero values are "not set": nothing written
+	echo untouched | tee "$c/memory.max" "$c/pids.max" "$c/cpu.weight" "$c/cpu.max" "$c/cpuset.cpus" >/dev/null
+	"$DRIVER" cgroup apply "$t/v2/state" zeros || fail "v2 apply of zeros failed"
+	for f in memory.max pids.max cpu.weight cpu.max cpuset.cpus; do
+		assert_eq untouched "$(cat "$c/$f")" "$f after zero values"
+	done
 	# device rules would need an eBPF program on v2: a clear error
 	out=$("$DRIVER" cgroup apply "$t/v2/state" all 2>&1) && fail "v2 device rules accepted"
 	assert_contains "linux.resources.devices: no v1 devices controller, and device rules on cgroup v2 (an eBPF program) are not supported" "$out"
