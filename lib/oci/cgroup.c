@@ -477,6 +477,25 @@ static void remove_parents(struct oci_cgroup_hier *h)
 	}
 }
 
+/* "/nsset" of the default path "/nsset/<id>" belongs to no one container: the one that made it
+ * may go first while another still uses it.  Whoever leaves it empty removes it (an rmdir that
+ * fails on a used one), and mkdir_levels makes it again if it went away under a create. */
+static void remove_default_parent(const struct oci_cgroup *cg, const struct oci_cgroup_hier *h)
+{
+	static const char prefix[] = "/nsset/";
+	if (strncmp(cg->path, prefix, sizeof(prefix) - 1) != 0 || strchr(cg->path + sizeof(prefix) - 1, '/'))
+		return;
+	char p[4096];
+	snprintf(p, sizeof(p), "%s", h->dir);
+	char *slash = strrchr(p, '/');
+	if (!slash || (size_t)(slash - p) <= strlen(h->mount))
+		return;
+	*slash = '\0';
+	size_t len = strlen(p);
+	if (len >= 6 && strcmp(p + len - 6, "/nsset") == 0)
+		rmdir(p);
+}
+
 int oci_cgroup_remove(struct oci_cgroup *cg, struct nsset_error *err)
 {
 	int r = 0;
@@ -489,6 +508,7 @@ int oci_cgroup_remove(struct oci_cgroup *cg, struct nsset_error *err)
 			continue;
 		}
 		remove_parents(&cg->h[i]);
+		remove_default_parent(cg, &cg->h[i]);
 		cg->h[i].created = 0;
 	}
 	return r;

@@ -27,6 +27,25 @@ static void fmt_i64(char *buf, size_t size, int64_t v, bool v2)
 		snprintf(buf, size, "%" PRId64, v);
 }
 
+/* As runc: a value of 0 means "not set" (the runtime-spec has no use for a zero limit, and
+ * the kernel would take it literally or refuse it). */
+static struct oci_resources nonzero(const struct oci_resources *in)
+{
+	struct oci_resources r = *in;
+	r.has_memory_limit &= r.memory_limit != 0;
+	r.has_memory_reservation &= r.memory_reservation != 0;
+	r.has_memory_swap &= r.memory_swap != 0;
+	r.has_pids_limit &= r.pids_limit != 0;
+	r.has_cpu_shares &= r.cpu_shares != 0;
+	r.has_cpu_quota &= r.cpu_quota != 0;
+	r.has_cpu_period &= r.cpu_period != 0;
+	if (r.cpu_cpus && !r.cpu_cpus[0])
+		r.cpu_cpus = NULL;
+	if (r.cpu_mems && !r.cpu_mems[0])
+		r.cpu_mems = NULL;
+	return r;
+}
+
 static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
 {
 	const char *what = "linux.resources.memory";
@@ -113,7 +132,7 @@ static int pids(struct oci_cgroup *cg, const struct oci_resources *r, struct nss
 	if (r->pids_limit > 0)
 		snprintf(v, sizeof(v), "%" PRId64, r->pids_limit);
 	else
-		snprintf(v, sizeof(v), "max"); /* 0 or -1: unlimited, as runc does */
+		snprintf(v, sizeof(v), "max"); /* -1: unlimited */
 	return oci_cgroup_write(h->dir, "pids.max", v, what, err);
 }
 
@@ -126,7 +145,7 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct nsse
 		if (!h)
 			return -EOPNOTSUPP;
 		if (h->v2) {
-			if (r->has_cpu_shares && r->cpu_shares > 0) {
+			if (r->has_cpu_shares) {
 				uint64_t s = r->cpu_shares < 2 ? 2 : r->cpu_shares > 262144 ? 262144 : r->cpu_shares;
 				snprintf(v, sizeof(v), "%" PRIu64, 1 + ((s - 2) * 9999) / 262142);
 				if ((rc = oci_cgroup_write(h->dir, "cpu.weight", v, "linux.resources.cpu.shares", err)) < 0)
@@ -225,8 +244,9 @@ static int devices(struct oci_cgroup *cg, const struct oci_resources *r, struct 
 int oci_cgroup_apply(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
 {
 	int rc;
-	if ((rc = memory(cg, r, err)) < 0 || (rc = pids(cg, r, err)) < 0 || (rc = cpu(cg, r, err)) < 0 ||
-	    (rc = devices(cg, r, err)) < 0)
+	struct oci_resources set = nonzero(r);
+	if ((rc = memory(cg, &set, err)) < 0 || (rc = pids(cg, &set, err)) < 0 ||
+	    (rc = cpu(cg, &set, err)) < 0 || (rc = devices(cg, &set, err)) < 0)
 		return rc;
 	return 0;
 }

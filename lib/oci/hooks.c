@@ -127,7 +127,7 @@ int oci_hook_run(enum oci_hook_kind kind, const struct oci_hook *hook, const cha
 		for (int s = 1; s < NSIG; s++)
 			signal(s, SIG_DFL);
 		setpgid(0, 0);
-		if (dup2(in, 0) < 0)
+		if (in == 0 ? fcntl(0, F_SETFD, 0) < 0 : dup2(in, 0) < 0)
 			goto child_fail;
 		execve(path, args, env);
 child_fail:;

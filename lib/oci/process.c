@@ -73,6 +73,37 @@ static bool have_cap(int cap)
 	return v == CAP_SET;
 }
 
+static void fmt_limit(char *buf, size_t size, uint64_t v);
+
+/* Raising a hard limit needs CAP_SYS_RESOURCE in the initial user namespace: root of a user
+ * namespace has it only there. */
+static bool in_initial_userns(void)
+{
+	char buf[64];
+	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	unsigned long a, b, c;
+	char rest;
+	return sscanf(buf, " %lu %lu %lu %c", &a, &b, &c, &rest) == 3 && a == 0 && b == 0 &&
+	       c == 4294967295UL;
+}
+
+static int above_hard(struct nsset_error *err, const struct oci_rlimit *l, uint64_t cur_max)
+{
+	char a[32], b[32];
+	fmt_limit(a, sizeof(a), l->hard);
+	fmt_limit(b, sizeof(b), cur_max);
+	return nsset_fail(err, EPERM, "process.rlimits: %s hard limit %s is above this "
+			  "machine's hard limit %s (raising it needs CAP_SYS_RESOURCE)",
+			  oci_rlimit_name(l->resource), a, b);
+}
+
 static void fmt_limit(char *buf, size_t size, uint64_t v)
 {
 	if (v == (uint64_t)RLIM_INFINITY)
@@ -83,7 +114,7 @@ static void fmt_limit(char *buf, size_t size, uint64_t v)
 
 int oci_process_set_rlimits(const struct oci_process *p, struct nsset_error *err)
 {
-	bool sys_resource = have_cap(CAP_SYS_RESOURCE);
+	bool sys_resource = have_cap(CAP_SYS_RESOURCE) && in_initial_userns();
 	char a[32], b[32];
 
 	/* Check them all first, so that a bad one leaves the others unchanged. */
@@ -98,20 +129,19 @@ int oci_process_set_rlimits(const struct oci_process *p, struct nsset_error *err
 			return nsset_fail(err, EINVAL, "process.rlimits: %s soft limit %s is above its hard limit %s",
 					  oci_rlimit_name(l->resource), a, b);
 		}
-		if (l->hard > (uint64_t)cur.rlim_max && !sys_resource) {
-			fmt_limit(a, sizeof(a), l->hard);
-			fmt_limit(b, sizeof(b), cur.rlim_max);
-			return nsset_fail(err, EPERM, "process.rlimits: %s hard limit %s is above this "
-					  "machine's hard limit %s (raising it needs CAP_SYS_RESOURCE)",
-					  oci_rlimit_name(l->resource), a, b);
-		}
+		if (l->hard > (uint64_t)cur.rlim_max && !sys_resource)
+			return above_hard(err, l, cur.rlim_max);
 	}
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		const struct oci_rlimit *l = &p->rlimits[i];
-		struct rlimit rl = { .rlim_cur = l->soft, .rlim_max = l->hard };
-		if (setrlimit(l->resource, &rl) != 0)
-			return nsset_fail_errno(err, errno, "process.rlimits: cannot set %s",
+		struct rlimit rl = { .rlim_cur = l->soft, .rlim_max = l->hard }, cur;
+		if (setrlimit(l->resource, &rl) != 0) {
+			int e = errno;
+			if (e == EPERM && getrlimit(l->resource, &cur) == 0 && l->hard > (uint64_t)cur.rlim_max)
+				return above_hard(err, l, cur.rlim_max);
+			return nsset_fail_errno(err, e, "process.rlimits: cannot set %s",
 						oci_rlimit_name(l->resource));
+		}
 	}
 	return 0;
 }

@@ -314,6 +314,13 @@ static int resources(const char *name, struct oci_resources *r)
 		r->n_devices = 0;
 		return 0;
 	}
+	if (strcmp(name, "zeros") == 0) {
+		/* zero means "not set" (runc): nothing is written */
+		r->has_memory_limit = r->has_pids_limit = r->has_cpu_shares = true;
+		r->has_cpu_quota = r->has_cpu_period = true;
+		r->cpu_cpus = "";
+		return 0;
+	}
 	if (strcmp(name, "bad-swap") == 0) {
 		r->has_memory_limit = r->has_memory_swap = true;
 		r->memory_limit = 64 << 20;
