@@ -530,12 +530,19 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 		if (r < 0)
 			goto undo;
 	}
-	if ((r = oci_cgroup_create(c->cgroups_path, o->id, &ctr->cg, err)) < 0)
+	if ((r = oci_cgroup_create(c->cgroups_path, o->id, &ctr->cg, err)) < 0) {
+		/* Rootless, as runc and crun: without cgroupsPath or resources, a cgroup we may not
+		 * make is done without. */
+		if (geteuid() == 0 || c->cgroups_path || c->has_resources ||
+		    (r != -EACCES && r != -EPERM && r != -EROFS))
+			goto undo;
+		ctr->cg = NULL;
+		nsset_error_clear(err);
+	}
+	if (ctr->cg && ((r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0 ||
+			(r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0))
 		goto undo;
-	if ((r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0 ||
-	    (r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
-		goto undo;
-	if (c->has_resources && (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
+	if (ctr->cg && c->has_resources && (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
 		goto undo;
 	if (!o->start_now) {
 		if (mkfifoat(ctr->dirfd, "exec.fifo", 0600) < 0) {

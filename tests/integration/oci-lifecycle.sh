@@ -269,3 +269,20 @@ test_failing_hook_fails_create_and_leaves_nothing() {
 	oci_assert_gone hf
 	assert_eq "" "$(oci list -q)" "containers"
 }
+
+test_rootless_as_nobody() {
+	need_kind user
+	need_kind pid
+	local d=$TMPDIR_TEST/nobody out
+	mkdir -p "$d/b" "$d/xdg"
+	chmod 755 "$TMPDIR_TEST"
+	chown -R 65534:65534 "$d"
+	(cd "$d/b" && as_nobody "$NSSET" spec --rootless) || fail "spec --rootless"
+	as_nobody sed -i -e 's|"terminal": true|"terminal": false|' -e "s|\"path\": \"rootfs\"|\"path\": \"$ROOTFS\"|" \
+		-e 's|"sh"|"sh", "-c", "id -u; cat /proc/self/uid_map; hostname"|' "$d/b/config.json"
+	out=$(cd "$d" && XDG_RUNTIME_DIR=$d/xdg as_nobody "$NSSET" run -b "$d/b" rl </dev/null 2>&1) ||
+		fail "rootless run: $out"
+	assert_match $'^0\n +0 +65534 +1\nnsset$' "$out" "root inside, nobody outside"
+	[ -d "$d/xdg/nsset/oci" ] || fail "state not under \$XDG_RUNTIME_DIR/nsset/oci"
+	assert_eq "" "$(ls "$d/xdg/nsset/oci")" "state after run"
+}
