@@ -29,14 +29,19 @@ nsset_cmd="$NSSET --root $out/state-nsset run --bundle $out/bundle bench-nsset"
 crun_cmd=$(cmd crun)
 runc_cmd=$(cmd runc)
 
+# The floor: the same five namespaces made and left by unshare(1), with no root filesystem,
+# cgroup, state or security set-up.
+floor_cmd="unshare -m -n -p -i -u -f /bin/true"
 unshare -m sh -c "umount /sys/fs/cgroup/unified && exec hyperfine -N --style basic --warmup 10 --runs $RUNS \
-	--export-json $out/h.json -n nsset '$nsset_cmd' -n crun '$crun_cmd' -n runc '$runc_cmd'" >"$out/h.txt" 2>&1 ||
+	--export-json $out/h.json -n nsset '$nsset_cmd' -n crun '$crun_cmd' -n runc '$runc_cmd' \
+	-n floor '$floor_cmd'" >"$out/h.txt" 2>&1 ||
 	{ cat "$out/h.txt"; exit 1; }
 hyperfine -N --style basic --warmup 10 --runs "$RUNS" --export-json "$out/hybrid.json" \
 	-n nsset-hybrid "$nsset_cmd" >"$out/h2.txt" 2>&1 || { cat "$out/h2.txt"; exit 1; }
 
 median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
 n=$(median "$out/h.json" nsset) c=$(median "$out/h.json" crun) r=$(median "$out/h.json" runc)
+f=$(median "$out/h.json" floor)
 nh=$(median "$out/hybrid.json" nsset-hybrid)
 
 peak() { # the largest resident set of the run's processes, kB
@@ -50,6 +55,7 @@ printf '%-14s %10s %12s  %s\n' "" "median ms" "peak RSS kB" "command"
 printf '%-14s %10.2f %12s  %s\n' nsset "$n" "$(peak $nsset_cmd)" "nsset run"
 printf '%-14s %10.2f %12s  %s\n' crun "$c" "$(peak $crun_cmd)" "crun $(crun --version | head -1 | awk '{print $3}') run"
 printf '%-14s %10.2f %12s  %s\n' runc "$r" "$(peak $runc_cmd)" "runc $(runc --version | head -1 | awk '{print $3}') run"
+printf '%-14s %10.2f %12s  %s\n' floor "$f" "$(peak $floor_cmd)" "$floor_cmd (namespaces only)"
 printf '%-14s %10.2f %12s  %s\n' nsset-hybrid "$nh" "-" "nsset run on the hybrid layout (v1 + v2 unified)"
 awk -v n="$n" -v c="$c" -v r="$r" 'BEGIN {
 	printf "ratio nsset/crun: %.2f (goal: at most 0.40)\n", n / c
