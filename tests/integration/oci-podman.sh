@@ -91,6 +91,11 @@ test_podman_exec_ps_logs_stop_kill_rm() {
 	assert_eq "exec-ok" "$(head -1 <<<"$out")" "exec output"
 	pm exec web sh -c 'exit 9'; rc=$?
 	assert_eq 9 "$rc" "exec exit status"
+	if command -v script >/dev/null 2>&1; then
+		out=$(script -qec "$(printf '%q ' "${PODMAN[@]}") exec -it web sh -c 'tty; test -t 0 && echo exec-tty'" /dev/null </dev/null 2>&1)
+		assert_contains "exec-tty" "$out" "podman exec -it (--tty --console-socket)"
+		assert_match '/dev/pts/[0-9]+' "$out" "a pty of the container"
+	fi
 	out=$(pm top web 2>&1) || fail "podman top: $out"
 	assert_contains "sleep" "$out" "podman top"
 	assert_eq "started" "$(pm logs web | head -1)" "podman logs"
