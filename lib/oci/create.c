@@ -170,6 +170,15 @@ static void child_join_cgroup(struct child_ctx *x, struct nsset_error *err)
 	}
 }
 
+/* Whether the child waits for the runtime's GO after clone3: to have its uid/gid maps written,
+ * or to learn its pid (as the host sees it) for the hooks it runs.  Otherwise it goes straight
+ * on: no round trip on the way to exec. */
+static bool child_needs_go(const struct oci_config *c)
+{
+	return (c->ns_new & NSSET_USER) || oci_has_hooks(c, HOOK_CREATE_CONTAINER) ||
+	       oci_has_hooks(c, HOOK_START_CONTAINER);
+}
+
 static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 {
 	const struct oci_config *c = x->c;
@@ -180,8 +189,11 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 	int r;
 
 	child_join_cgroup(x, &err);
-	child_wait_go(x, &m);
-	pid_t host_pid = m.pid;
+	pid_t host_pid = 0;
+	if (child_needs_go(c)) {
+		child_wait_go(x, &m);
+		host_pid = m.pid;
+	}
 	child_join(x, &err);
 	if ((c->ns_new & NSSET_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		nsset_fail_errno(&err, errno, "cannot make the cgroup namespace");
@@ -241,8 +253,8 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 
 	if (oci_process_apply(c, p, &err) < 0)
 		child_fail(x, &err);
-	send_msg(x->sock, MSG_READY, 0, 0, NULL);
 	if (x->fifo >= 0) {
+		send_msg(x->sock, MSG_READY, 0, 0, NULL);
 		/* Wait for `start`: it opens exec.fifo for writing and writes one byte.  Until then
 		 * no writer has ever opened it, so poll does not report a hang-up. */
 		close(x->sock);
@@ -262,9 +274,8 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 				_exit(1);
 		}
 		close(x->fifo);
-	} else {
-		child_wait_go(x, &m);
 	}
+	/* run: straight on; the runtime sees EOF on the sync socket at the exec. */
 	if (oci_has_hooks(c, HOOK_START_CONTAINER)) {
 		struct oci_state st = { .pid = host_pid, .bundle = c->bundle };
 		snprintf(st.id, sizeof(st.id), "%s", x->o->id);
@@ -287,7 +298,6 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 struct created {
 	pid_t pid;
 	int pidfd;
-	int sock;                    /* run: still open, for the last GO */
 };
 
 static int open_joins(const struct oci_config *c, struct child_ctx *x, int *pid_fd,
@@ -348,7 +358,7 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	pid_t pid = -1;
 
 	out->pid = 0;
-	out->pidfd = out->sock = -1;
+	out->pidfd = -1;
 	if ((r = open_joins(c, &x, &pid_join, err)) < 0)
 		goto fail;
 	if (c->process.terminal && o->console_socket) {
@@ -414,17 +424,27 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 
 	ctr->st.pid = pid;
 	ctr->st.start_time = oci_proc_start_time(pid, NULL);
+	if (o->start_now) {
+		/* run: this is the container's state from now on (one write). */
+		ctr->st.creator = 0;
+		ctr->st.creator_start = 0;
+		ctr->st.started = true;
+	}
 	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto kill;
-	if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
-		goto kill;
-	if ((r = send_msg(sv[0], MSG_GO, 0, pid, NULL)) < 0) {
-		nsset_fail_errno(err, -r, "the container process died");
-		goto kill;
+	if (child_needs_go(c)) {
+		if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
+			goto kill;
+		if ((r = send_msg(sv[0], MSG_GO, 0, pid, NULL)) < 0) {
+			nsset_fail_errno(err, -r, "the container process died");
+			goto kill;
+		}
 	}
 	for (;;) {
 		struct msg m;
 		ssize_t n = recv_msg(sv[0], &m);
+		if (n == 0 && o->start_now)
+			break; /* run: the process was executed */
 		if (n <= 0) {
 			r = nsset_fail(err, EIO, "the container process exited during create");
 			goto kill;
@@ -447,7 +467,7 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		close(pid_join);
 	out->pid = pid;
 	out->pidfd = pidfd;
-	out->sock = sv[0];
+	close(sv[0]);
 	return 0;
 
 kill:
@@ -560,11 +580,12 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 		close(fifo);
 	if (r < 0)
 		goto undo;
-	ctr->st.creator = 0;
-	ctr->st.creator_start = 0;
-	ctr->st.started = o->start_now;
-	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
-		goto undo_child;
+	if (!o->start_now) {
+		ctr->st.creator = 0;
+		ctr->st.creator_start = 0;
+		if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
+			goto undo_child;
+	}
 	if (o->pid_file && (r = oci_write_pid_file(o->pid_file, out->pid, err)) < 0)
 		goto undo_child;
 	return 0;
@@ -574,8 +595,7 @@ undo_child:
 	while (waitpid(out->pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	close(out->pidfd);
-	close(out->sock);
-	out->pidfd = out->sock = -1;
+	out->pidfd = -1;
 undo:
 	{
 		struct nsset_error e2 = { 0 };
@@ -599,7 +619,6 @@ int oci_create(const struct oci_create_opts *o, struct oci_config *c, pid_t *pid
 		return r;
 	*pid = cr.pid;
 	close(cr.pidfd);
-	close(cr.sock);
 	oci_ctr_close(&ctr);
 	return 0;
 }
@@ -657,19 +676,6 @@ int oci_run(const struct oci_create_opts *o, struct oci_config *c, bool detach,
 	memset(&ctr.st, 0, sizeof(ctr.st));
 	oci_ctr_close(&ctr);
 
-	send_msg(cr.sock, MSG_GO, 0, cr.pid, NULL);
-	struct msg m;
-	ssize_t n = recv_msg(cr.sock, &m);
-	close(cr.sock);
-	if (n > 0 && m.type == MSG_ERROR) {
-		nsset_fail(err, m.code, "%s", m.text);
-		waitpid(cr.pid, NULL, 0);
-		close(cr.pidfd);
-		oci_state_clear(&st);
-		struct nsset_error e2 = { 0 };
-		oci_delete(o->root, o->id, true, &e2);
-		return -EIO;
-	}
 	oci_run_hooks(c, &st, OCI_RUNNING, HOOK_POSTSTART, NULL);
 	oci_state_clear(&st);
 	if (detach) {
