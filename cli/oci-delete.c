@@ -14,7 +14,7 @@ int cli_oci_delete(int argc, char **argv)
 	};
 	bool force = false;
 	int c;
-	optind = 1;
+	optind = 0; /* 0: getopt starts afresh (ordering included) */
 	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': force = true; break;

@@ -51,7 +51,7 @@ int cli_oci_exec(int argc, char **argv)
 		cli_error("exec", NULL, "out of memory");
 		return 1;
 	}
-	optind = 1;
+	optind = 0; /* 0: getopt starts afresh (ordering included) */
 	while ((c = getopt_long(argc, argv, "+p:dtu:e:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.process_file = optarg; break;

@@ -18,7 +18,7 @@ int cli_oci_kill(int argc, char **argv)
 	const char *signame = NULL;
 	bool all = false;
 	int c;
-	optind = 1;
+	optind = 0; /* 0: getopt starts afresh (ordering included) */
 	while ((c = getopt_long(argc, argv, "as:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;

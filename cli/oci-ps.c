@@ -30,7 +30,7 @@ int cli_oci_ps(int argc, char **argv)
 	};
 	const char *format = "table";
 	int c;
-	optind = 1;
+	optind = 0; /* 0: getopt starts afresh (ordering included) */
 	while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;

@@ -76,8 +76,8 @@ int cli_oci_parse_create(const char *verb, int argc, char **argv, struct oci_cre
 	int c;
 	memset(o, 0, sizeof(*o));
 	o->bundle = ".";
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+b:dh", opts, NULL)) != -1) {
+	optind = 0; /* 0: getopt starts afresh (ordering included) */
+	while ((c = getopt_long(argc, argv, "b:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->bundle = optarg; break;
 		case 'p': o->pid_file = optarg; break;

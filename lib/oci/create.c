@@ -285,7 +285,29 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 			_exit(1);
 		}
 	}
-	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+	char **env = p->env ? p->env : (char *[]){ NULL };
+	unsigned nlisten = listen_fds();
+	if (nlisten) {
+		/* Socket activation (LISTEN_FDS in our environment): the process gets the fds and
+		 * the variables, LISTEN_PID being its own pid (1 in a new pid namespace). */
+		size_t n = 0;
+		while (env[n])
+			n++;
+		char **e2 = calloc(n + 3, sizeof(char *));
+		static char fds_var[32], pid_var[32];
+		snprintf(fds_var, sizeof(fds_var), "LISTEN_FDS=%u", nlisten);
+		snprintf(pid_var, sizeof(pid_var), "LISTEN_PID=%d", (int)getpid()); /* as execve keeps it */
+		size_t k = 0;
+		for (size_t i = 0; e2 && i < n; i++)
+			if (strncmp(env[i], "LISTEN_FDS=", 11) && strncmp(env[i], "LISTEN_PID=", 11))
+				e2[k++] = env[i];
+		if (e2) {
+			e2[k++] = fds_var;
+			e2[k++] = pid_var;
+			env = e2;
+		}
+	}
+	execve(exe, p->args, env);
 	nsset_fail_errno(&err, errno, "cannot execute %s", p->args[0]);
 	if (x->sock >= 0)
 		child_fail(x, &err);

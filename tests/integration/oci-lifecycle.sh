@@ -286,3 +286,22 @@ test_rootless_as_nobody() {
 	[ -d "$d/xdg/nsset/oci" ] || fail "state not under \$XDG_RUNTIME_DIR/nsset/oci"
 	assert_eq "" "$(ls "$d/xdg/nsset/oci")" "state after run"
 }
+
+test_preserve_fds_and_listen_fds() {
+	local b=$TMPDIR_TEST/b out
+	echo preserved > "$TMPDIR_TEST/f3"
+	echo activated > "$TMPDIR_TEST/f4"
+	oci_bundle "$b" '[ "sh", "-c", "cat <&3; ls /proc/self/fd | sort -n | tr \"\\n\" \" \"; echo; echo $LISTEN_FDS $LISTEN_PID" ]'
+	out=$(oci run -b "$b" pf --preserve-fds 1 3<"$TMPDIR_TEST/f3" </dev/null 2>&1) || fail "run --preserve-fds: $out"
+	# (ls's own directory fd is the last one)
+	assert_match $'^preserved\n0 1 2 3 4 ?$' "$out" "fds with --preserve-fds 1"
+	out=$(LISTEN_FDS=2 oci run -b "$b" lf 3<"$TMPDIR_TEST/f3" 4<"$TMPDIR_TEST/f4" </dev/null 2>&1) || fail "run with LISTEN_FDS: $out"
+	if kind_built pid; then
+		assert_match $'^preserved\n0 1 2 3 4 5 ?\n2 1$' "$out" "LISTEN_FDS"
+	else
+		assert_match $'^preserved\n0 1 2 3 4 5 ?\n2 [0-9]+$' "$out" "LISTEN_FDS"
+	fi
+	out=$(oci run -b "$b" nf 3<"$TMPDIR_TEST/f3" </dev/null 2>&1)
+	[[ $out != *preserved* ]] || fail "fd 3 reached the process without --preserve-fds"
+	assert_match $'\n0 1 2 3 ?$' "$out" "fds without --preserve-fds"
+}
