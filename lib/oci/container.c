@@ -43,11 +43,12 @@ void oci_now(char *buf, size_t size)
 	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
-int oci_ctr_open(const char *root, const char *id, struct oci_ctr *c, struct nsset_error *err)
+static int ctr_open(const char *root, const char *id, bool lock, struct oci_ctr *c,
+		    struct nsset_error *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->root = root;
-	c->dirfd = oci_state_open(root, id, err);
+	c->dirfd = lock ? oci_state_open(root, id, err) : oci_state_open_unlocked(root, id, err);
 	if (c->dirfd < 0)
 		return c->dirfd;
 	int r = oci_state_read(c->dirfd, &c->st, err);
@@ -57,6 +58,11 @@ int oci_ctr_open(const char *root, const char *id, struct oci_ctr *c, struct nss
 		return r;
 	}
 	return 0;
+}
+
+int oci_ctr_open(const char *root, const char *id, struct oci_ctr *c, struct nsset_error *err)
+{
+	return ctr_open(root, id, true, c, err);
 }
 
 int oci_ctr_config(struct oci_ctr *c, struct nsset_error *err)
@@ -167,7 +173,7 @@ int oci_container_info(const char *root, const char *id, struct oci_info *info,
 		       struct nsset_error *err)
 {
 	struct oci_ctr c;
-	int r = oci_ctr_open(root, id, &c, err);
+	int r = ctr_open(root, id, false, &c, err);
 	if (r < 0)
 		return r;
 	info->status = oci_ctr_status(&c);
@@ -181,7 +187,7 @@ int oci_container_info(const char *root, const char *id, struct oci_info *info,
 int oci_container_state(const char *root, const char *id, char **json, struct nsset_error *err)
 {
 	struct oci_ctr c;
-	int r = oci_ctr_open(root, id, &c, err);
+	int r = ctr_open(root, id, false, &c, err);
 	if (r < 0)
 		return r;
 	*json = oci_state_json(&c.st, oci_ctr_status(&c));

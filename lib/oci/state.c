@@ -78,7 +78,7 @@ static int mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-static int open_locked(const char *root, const char *id, struct nsset_error *err)
+static int open_dir(const char *root, const char *id, bool lock, struct nsset_error *err)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", root, id);
@@ -88,7 +88,7 @@ static int open_locked(const char *root, const char *id, struct nsset_error *err
 			return nsset_fail(err, ENOENT, "container %s does not exist", id);
 		return nsset_fail_errno(err, errno, "cannot open %s", path);
 	}
-	while (flock(fd, LOCK_EX) < 0) {
+	while (lock && flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			int e = errno;
 			close(fd);
@@ -112,18 +112,18 @@ int oci_state_reserve(const char *root, const char *id, struct nsset_error *err)
 			return nsset_fail(err, EEXIST, "container %s exists", id);
 		return nsset_fail_errno(err, errno, "cannot make %s", path);
 	}
-	int fd = open_locked(root, id, err);
+	int fd = open_dir(root, id, true, err);
 	if (fd < 0)
 		rmdir(path);
 	return fd;
 }
 
-int oci_state_open(const char *root, const char *id, struct nsset_error *err)
+static int open_existing(const char *root, const char *id, bool lock, struct nsset_error *err)
 {
 	int r = oci_id_check(id, err);
 	if (r < 0)
 		return r;
-	int fd = open_locked(root, id, err);
+	int fd = open_dir(root, id, lock, err);
 	if (fd < 0)
 		return fd;
 	/* A directory without state.json: removed by a concurrent delete while we waited for the
@@ -133,6 +133,16 @@ int oci_state_open(const char *root, const char *id, struct nsset_error *err)
 		return nsset_fail(err, ENOENT, "container %s does not exist", id);
 	}
 	return fd;
+}
+
+int oci_state_open(const char *root, const char *id, struct nsset_error *err)
+{
+	return open_existing(root, id, true, err);
+}
+
+int oci_state_open_unlocked(const char *root, const char *id, struct nsset_error *err)
+{
+	return open_existing(root, id, false, err);
 }
 
 int oci_state_remove(const char *root, const char *id, int dirfd, struct nsset_error *err)

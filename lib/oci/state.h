@@ -41,6 +41,9 @@ int oci_id_check(const char *id, struct nsset_error *err);
 int oci_state_reserve(const char *root, const char *id, struct nsset_error *err);
 /* Open and lock an existing container: -ENOENT "container ID does not exist". */
 int oci_state_open(const char *root, const char *id, struct nsset_error *err);
+/* The same without the lock, for readers (state, list): state.json is replaced atomically, so
+ * a reader sees the old or the new one, and never waits for a create or a hook. */
+int oci_state_open_unlocked(const char *root, const char *id, struct nsset_error *err);
 /* Remove the container's directory (dirfd stays locked until closed). */
 int oci_state_remove(const char *root, const char *id, int dirfd, struct nsset_error *err);
 

@@ -184,6 +184,9 @@ test_killed_create_then_delete_force_leaves_nothing() {
 	wait_for test -s "$TMPDIR_TEST/hook" || fail "the hook did not run"
 	pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$TMPDIR_TEST/state/kc/state.json")
 	[ -n "$pid" ] && [ "$pid" -gt 0 ] || fail "no container pid in the state"
+	# Readers do not wait for the create's lock: they see it creating.
+	assert_eq creating "$(oci_status kc)" "status while create runs its hooks"
+	assert_match '^kc +[0-9]+ +creating ' "$(oci list | tail -n 1)" "list while creating"
 	kill -KILL "$cpid"
 	wait "$cpid" 2>/dev/null
 	echo > "$TMPDIR_TEST/hold" # let the hook go
