@@ -25,6 +25,7 @@
  * `delete --force` removes. */
 #include "oci/cgroup_internal.h"
 #include "oci/engine.h"
+#include "oci/seccomp.h"
 
 #include <fcntl.h>
 #include <linux/nsfs.h>
@@ -69,6 +70,7 @@ struct child_ctx {
 	int fifo;                    /* -1 with start_now */
 	int console;                 /* -1 without a console socket */
 	struct oci_cgroup *cg;       /* NULL without a cgroup */
+	int listener;                /* seccomp listenerPath, connected by the runtime, or -1 */
 	bool into_cgroup;            /* clone3 put us into the v2 cgroup (CLONE_INTO_CGROUP) */
 	int join_fd[8];              /* per kind (table order), -1 = none; pid is joined by the parent */
 	nsset_flags_t join_kind[8];
@@ -251,7 +253,8 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 		clear_cloexec(3, 3 + (int)keep);
 	syscall(SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC);
 
-	if (oci_process_apply(c, p, &err) < 0)
+	struct oci_process_opts po = { .listener_fd = x->listener };
+	if (oci_process_apply_opts(c, p, &po, &err) < 0)
 		child_fail(x, &err);
 	if (x->fifo >= 0) {
 		send_msg(x->sock, MSG_READY, 0, 0, NULL);
@@ -375,7 +378,7 @@ static int write_maps(const struct oci_config *c, pid_t pid, struct nsset_error 
 static int spawn(const struct oci_create_opts *o, const struct oci_config *c, struct oci_ctr *ctr,
 		 int fifo, struct created *out, struct nsset_error *err)
 {
-	struct child_ctx x = { .c = c, .o = o, .fifo = fifo, .console = -1, .sock = -1 };
+	struct child_ctx x = { .c = c, .o = o, .fifo = fifo, .console = -1, .sock = -1, .listener = -1 };
 	int sv[2] = { -1, -1 }, pid_join = -1, pidfd = -1, cgfd = -1, r;
 	pid_t pid = -1;
 
@@ -390,6 +393,12 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		}
 	} else if (c->process.terminal && !o->foreground) {
 		r = nsset_fail(err, EINVAL, "process.terminal is true: --console-socket is required");
+		goto fail;
+	}
+	/* seccomp listenerPath is a host path: connect before the child leaves the host's root. */
+	if (c->seccomp && c->seccomp->listener_path && oci_seccomp_uses_notify(c->seccomp) &&
+	    (x.listener = oci_seccomp_listener_connect(c->seccomp->listener_path, err)) < 0) {
+		r = x.listener;
 		goto fail;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -443,6 +452,9 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	if (x.console >= 0)
 		close(x.console);
 	x.console = -1;
+	if (x.listener >= 0)
+		close(x.listener);
+	x.listener = -1;
 
 	ctr->st.pid = pid;
 	ctr->st.start_time = oci_proc_start_time(pid, NULL);
@@ -500,6 +512,8 @@ fail:
 	close_joins(&x);
 	if (x.console >= 0)
 		close(x.console);
+	if (x.listener >= 0)
+		close(x.listener);
 	if (pid_join >= 0)
 		close(pid_join);
 	if (pidfd >= 0)
