@@ -7,13 +7,11 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: nsset bind [--registry DIR] [--netns-link] NAME PID [KIND...]\n"
-		   "  Name the namespaces of process PID (all it has, or the KINDs: words mnt uts ipc\n"
-		   "  pid net user cgroup time, a comma list or all, or nsenter's options\n"
-		   "  -m/--mount -u/--uts -i/--ipc -p/--pid -n/--net -U/--user -C/--cgroup\n"
-		   "  -T/--time -a/--all) as the set NAME.\n"
+		   "  Name the namespaces of process PID (all it has, or the KINDs) as the set NAME.\n"
 		   "  --registry DIR  the registry (default /run/nsset/sets, or\n"
 		   "                  $XDG_RUNTIME_DIR/nsset/sets for other users)\n"
 		   "  --netns-link    also make the network namespace /run/netns/NAME (ip netns)\n");
+	cli_kinds_help(f);
 }
 
 int cli_bind(int argc, char **argv)
@@ -36,10 +34,13 @@ int cli_bind(int argc, char **argv)
 	const char *name = NULL, *pidarg = NULL;
 	int c;
 
-	/* Options anywhere; the words are NAME, PID, then kinds. */
+	/* Options anywhere until "--"; the words are NAME, PID, then kinds. */
 	opterr = 0;
-	for (;;) {
-		while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+	bool dashdash = false;
+	while (optind < argc || optind == 0) {
+		int last = optind ? optind : 1;
+		while (!dashdash && (c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+			last = optind;
 			if (cli_kind_option(c, &kinds))
 				continue;
 			switch (c) {
@@ -49,6 +50,9 @@ int cli_bind(int argc, char **argv)
 			default: return cli_option_error("bind", c, argv);
 			}
 		}
+		/* After "--", getopt is not called again (it would go back over the words). */
+		if (!dashdash && optind > last && strcmp(argv[optind - 1], "--") == 0)
+			dashdash = true;
 		if (optind >= argc)
 			break;
 		const char *w = argv[optind++];

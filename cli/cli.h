@@ -6,6 +6,7 @@
 #include "nsset.h"
 
 #include <getopt.h>
+#include <stdio.h>
 
 /* Global options given before the verb (the OCI runtime's, as conmon and containerd pass them). */
 struct cli_global {
@@ -51,6 +52,8 @@ bool cli_kinds_word(const char *arg, struct cli_kinds *kinds);
 size_t cli_kind_options(struct option *opts, size_t max, char *shortopts, size_t smax);
 /* getopt's value c is a kind's option: add it and return true. */
 bool cli_kind_option(int c, struct cli_kinds *kinds);
+/* Describe the kinds' words and options for a verb's usage (from the kinds table). */
+void cli_kinds_help(FILE *f);
 /* The flags to give the library (0: all the target has). */
 nsset_flags_t cli_kinds_flags(const struct cli_kinds *kinds);
 /* Report getopt's ':' or '?' (with opterr = 0) as "nsset: VERB: unknown option '-x'" or

@@ -9,13 +9,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nsset enter [--registry DIR] [--preserve-fds N] NAME|PID [KIND...] [--]\n"
-		   "                   [COMMAND [ARG...]]\n"
+	fprintf(f, "usage: nsset enter [--registry DIR] [--preserve-fds N] [KIND...] NAME|PID [KIND...]\n"
+		   "                   [--] [COMMAND [ARG...]]\n"
 		   "  Join all namespaces (or the KINDs) of the set NAME or of process PID and run\n"
-		   "  COMMAND there (default: $SHELL, else /bin/sh).  A KIND is a word (mnt uts ipc\n"
-		   "  pid net user cgroup time, or a comma list, or all) or nsenter's option\n"
-		   "  (-m/--mount -u/--uts -i/--ipc -p/--pid -n/--net -U/--user -C/--cgroup\n"
-		   "  -T/--time -a/--all), before or after NAME|PID.\n");
+		   "  COMMAND there (default: $SHELL, else /bin/sh).  The first word after NAME|PID\n"
+		   "  that names no kind starts COMMAND.\n");
+	cli_kinds_help(f);
 }
 
 static bool parse_count(const char *s, unsigned *out)

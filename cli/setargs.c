@@ -66,6 +66,19 @@ bool cli_kind_option(int c, struct cli_kinds *kinds)
 	return false;
 }
 
+void cli_kinds_help(FILE *f)
+{
+	size_t n;
+	const struct nsset_kind *k = nsset_kinds(&n);
+	fprintf(f, "  KIND: a word (");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s ", k[i].name);
+	fprintf(f, "or all; or a comma list)\n        or nsenter's option (");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "-%c/--%s%s", k[i].letter, k[i].option_long, i % 4 == 3 ? "\n        " : " ");
+	fprintf(f, "-a/--all); all: every kind the target has (the default)\n");
+}
+
 nsset_flags_t cli_kinds_flags(const struct cli_kinds *kinds)
 {
 	return kinds->all ? 0 : kinds->flags;

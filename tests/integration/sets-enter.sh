@@ -30,6 +30,39 @@ test_enter_selected_kinds() {
 	assert_eq "$(ns_ino "$p" ipc)" "$got" "kinds as a list, command without --"
 }
 
+# The kinds as nsenter's options (util-linux's letters and long names) or as words, before or
+# after NAME|PID, by name and by pid: each form joins exactly the kinds it names.
+test_enter_kinds_as_nsenter_options_or_words() {
+	sets_setup
+	spawn_ns -f -u -n -i
+	local p=$SPAWNED form got
+	"$NSSET" bind --registry "$REG" web "$p" uts,net,ipc || fail "bind failed"
+	local show='echo $(stat -L -c %i /proc/self/ns/uts) $(stat -L -c %i /proc/self/ns/net) $(stat -L -c %i /proc/self/ns/ipc)'
+	local net_only="$(ns_ino $$ uts) $(ns_ino "$p" net) $(ns_ino $$ ipc)"
+	local uts_net="$(ns_ino "$p" uts) $(ns_ino "$p" net) $(ns_ino $$ ipc)"
+	local every="$(ns_ino "$p" uts) $(ns_ino "$p" net) $(ns_ino "$p" ipc)"
+	for form in "-n web" "web -n" "--net web" "web --net" "web net"; do
+		got=$("$NSSET" enter --registry "$REG" $form -- sh -c "$show") || fail "enter $form failed"
+		assert_eq "$net_only" "$got" "namespaces after enter $form"
+	done
+	for form in "-nu web" "-u -n web" "web --uts --net" "--uts web -n" "web uts,net" "web uts -n"; do
+		got=$("$NSSET" enter --registry "$REG" $form -- sh -c "$show") || fail "enter $form failed"
+		assert_eq "$uts_net" "$got" "namespaces after enter $form"
+	done
+	for form in "-a web" "web --all" "web all" "web"; do
+		got=$("$NSSET" enter --registry "$REG" $form -- sh -c "$show") || fail "enter $form failed"
+		assert_eq "$every" "$got" "namespaces after enter $form"
+	done
+	# By pid, as nsenter -t PID -n -u: and -a enters all the process has.
+	got=$("$NSSET" enter -n -u "$p" -- sh -c "$show") || fail "enter -n -u PID failed"
+	assert_eq "$uts_net" "$got" "namespaces after enter -n -u PID"
+	got=$("$NSSET" enter "$p" -a sh -c "$show") || fail "enter PID -a failed"
+	assert_eq "$every" "$got" "namespaces after enter PID -a"
+	# A kind the set lacks, as a letter, is refused like the word.
+	got=$("$NSSET" enter --registry "$REG" web -m -- true 2>&1) && fail "enter -m succeeded"
+	assert_eq "nsset: enter web: the set has no mnt namespace" "$got" "message for -m"
+}
+
 test_enter_by_pid() {
 	sets_setup
 	spawn_ns -f -m -u -i -n -p
