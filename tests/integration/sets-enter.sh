@@ -254,3 +254,67 @@ test_enter_forwards_signals_to_the_command() {
 	wait "$e"; rc=$?
 	assert_eq 42 "$rc" "status after SIGUSR1 forwarded to the command"
 }
+
+# A set made by run --name with its own pivoted root, a pid namespace (nsset's holder init) and
+# a fresh /proc.  Entered from a directory of the host with extra descriptors open, the command
+# sees only the set: its cwd and root are the set's, no host path is reachable, not even through
+# /proc/1/root or /proc/1/cwd of the set's pid 1, and only 0, 1, 2 are open.
+test_enter_cannot_reach_outside_through_cwd_root_or_descriptors() {
+	need_kind pid
+	[ -x "$ROOTFS/bin/busybox" ] || skip "no rootfs"
+	sets_setup
+	mkdir -p "$TMPDIR_TEST/host-only"
+	echo secret >"$TMPDIR_TEST/host-only/file"
+	"$NSSET" run --registry "$REG" --name web -p -m -u --root "$ROOTFS" --mount-proc || fail "run --name failed"
+	local got root
+	root=$(stat -L -c %d:%i "$ROOTFS")
+	assert_eq "$root" "$(stat -L -c %d:%i "/proc/$(set_holder web)/root")" "the set's root (its holder's)"
+	# Inside: cwd and root are the set's; no host path is reachable, not even through
+	# /proc/1/root or /proc/1/cwd of the set's pid 1, or through "..".
+	got=$(cd "$TMPDIR_TEST/host-only" && "$NSSET" enter --registry "$REG" web -- /bin/sh -c '
+		echo "cwd=$(readlink /proc/self/cwd) root=$(readlink /proc/self/root)"
+		echo "pid1-root=$(readlink /proc/1/root) pid1-cwd=$(readlink /proc/1/cwd)"
+		for p in '"$TMPDIR_TEST/host-only/file"' /proc/1/root'"$TMPDIR_TEST"' /proc/1/cwd'"$TMPDIR_TEST"' \
+			/proc/$$/root'"$TMPDIR_TEST"' /proc/$$/cwd/'"$TMPDIR_TEST"' ../../../../'"$TMPDIR_TEST"'; do
+			test -e "$p" && echo "reached $p"
+		done
+		echo done')
+	assert_eq $'cwd=/ root=/\npid1-root=/ pid1-cwd=/\ndone' "$got" "what the command can see"
+	# Through the kernel's eyes from outside: the command, entered from a host directory with
+	# descriptors 3, 7 and 9 open, has the set's root and cwd and only 0, 1, 2.
+	(cd "$TMPDIR_TEST/host-only" && exec "$NSSET" enter --registry "$REG" web -- sleep 1000 \
+		3</dev/null 7<"$TMPDIR_TEST/host-only/file" 9>"$TMPDIR_TEST/out") &
+	local e=$! cmd
+	defer "kill -9 $e"
+	wait_for eval '[ -n "$(pgrep -P '"$e"')" ]' || fail "no command under nsset enter"
+	cmd=$(pgrep -P "$e")
+	wait_sleeping "$cmd" || fail "the command did not start"
+	assert_eq "0 1 2 " "$(ls "/proc/$cmd/fd" | sort -n | tr '\n' ' ')" "descriptors of the command"
+	assert_eq "$root" "$(stat -L -c %d:%i "/proc/$cmd/root")" "root of the command"
+	assert_eq "$root" "$(stat -L -c %d:%i "/proc/$cmd/cwd")" "cwd of the command"
+	assert_eq "$(stat -L -c %i "$REG/web/mnt")" "$(ns_ino "$cmd" mnt)" "mount namespace of the command"
+}
+
+# SIGTERM and SIGINT to nsset enter while the command runs (forked into the set's pid
+# namespace) go to the command: killed by them, it makes nsset enter exit 128+N.
+test_enter_sigterm_and_sigint_kill_the_command_128_plus_n() {
+	need_kind pid
+	sets_setup
+	"$NSSET" run --registry "$REG" --name web -p -u || fail "run --name failed"
+	local sig num e rc cmd
+	for sig in TERM INT; do
+		num=$(kill -l "$sig")
+		# (A background job of a script ignores SIGINT: give it its default.)
+		( trap - INT QUIT; exec "$NSSET" enter --registry "$REG" web -- sleep 1000 ) &
+		e=$!
+		defer "kill -9 $e"
+		wait_for eval '[ -n "$(pgrep -P '"$e"')" ]' || fail "no command under nsset enter"
+		cmd=$(pgrep -P "$e")
+		wait_sleeping "$cmd" || fail "the command did not start"
+		assert_eq "$(stat -L -c %i "$REG/web/pid")" "$(ns_ino "$cmd" pid)" "the command is in the set's pid namespace"
+		kill -"$sig" "$e"
+		wait "$e"; rc=$?
+		assert_eq $((128 + num)) "$rc" "status of nsset enter after SIG$sig"
+		wait_for proc_gone "$cmd" || fail "the command survived SIG$sig"
+	done
+}
