@@ -33,6 +33,7 @@ static void version(void)
 	nsset_flags_format(nsset_flags_built(), kinds, sizeof(kinds));
 	printf("nsset version %s\nnamespaces: %s\n", nsset_version(), kinds[0] ? kinds : "none");
 	printf("oci: %s\n", NSSET_BUILD_OCI ? "yes" : "no");
+	printf("test hooks: %s\n", NSSET_BUILD_TEST_HOOKS ? "yes" : "no");
 }
 
 int main(int argc, char **argv)

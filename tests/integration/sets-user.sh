@@ -99,6 +99,7 @@ test_root_enters_nobodys_set() {
 }
 
 test_nobody_sigkill_at_every_step_of_bind() {
+	need_test_hooks
 	nobody_setup
 	as_nobody unshare --kill-child -Ur -f -u -n sleep 1000 </dev/null >/dev/null 2>&1 &
 	local u=$! p step rc i=0 name tag k
