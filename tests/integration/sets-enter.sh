@@ -288,6 +288,7 @@ test_enter_cannot_reach_outside_through_cwd_root_or_descriptors() {
 	defer "kill -9 $e"
 	wait_for eval '[ -n "$(pgrep -P '"$e"')" ]' || fail "no command under nsset enter"
 	cmd=$(pgrep -P "$e")
+	defer "kill -9 $cmd"
 	wait_sleeping "$cmd" || fail "the command did not start"
 	assert_eq "0 1 2 " "$(ls "/proc/$cmd/fd" | sort -n | tr '\n' ' ')" "descriptors of the command"
 	assert_eq "$root" "$(stat -L -c %d:%i "/proc/$cmd/root")" "root of the command"
@@ -316,5 +317,38 @@ test_enter_sigterm_and_sigint_kill_the_command_128_plus_n() {
 		wait "$e"; rc=$?
 		assert_eq $((128 + num)) "$rc" "status of nsset enter after SIG$sig"
 		wait_for proc_gone "$cmd" || fail "the command survived SIG$sig"
+	done
+}
+
+# SIGKILL of nsset enter (or of run --name with a command) while the command runs in the set's
+# pid namespace (forked there): the command dies with it, nothing is left in the set but its
+# holder, and the set stays whole.
+test_sigkill_of_enter_leaves_no_command_in_the_set() {
+	need_kind pid
+	sets_setup
+	"$NSSET" run --registry "$REG" --name web -p -u || fail "run --name failed"
+	local how e cmd
+	for how in enter run; do
+		if [ $how = enter ]; then
+			"$NSSET" enter --registry "$REG" web -- sleep 1000 &
+		else
+			"$NSSET" run --registry "$REG" --name "web2" -p -u -- sleep 1000 &
+		fi
+		e=$!
+		defer "kill -9 $e"
+		wait_for eval '[ -n "$(pgrep -x sleep -P '"$e"')" ]' || fail "no command under nsset $how"
+		cmd=$(pgrep -x sleep -P "$e")
+		defer "kill -9 $cmd"
+		wait_sleeping "$cmd" || fail "the command did not start ($how)"
+		kill -KILL "$e"
+		wait "$e" 2>/dev/null
+		# Killed, and reaped by the set's init.
+		wait_for test ! -e "/proc/$cmd" || fail "the command survived a SIGKILL of nsset $how"
+	done
+	local ino s
+	for s in web web2; do
+		ino=$(stat -L -c %i "$REG/$s/pid")
+		assert_eq "$(set_holder "$s")" "$(for p in /proc/[0-9]*; do [ "$(stat -L -c %i "$p/ns/pid" 2>/dev/null)" = "$ino" ] && echo "${p#/proc/}"; done | tr '\n' ' ' | sed 's/ $//')" \
+			"processes in the pid namespace of $s: its holder only"
 	done
 }
