@@ -106,6 +106,9 @@ test_nobody_sigkill_at_every_step_of_bind() {
 	defer "kill -9 $u"
 	wait_for pgrep -P "$u" >/dev/null || fail "no process"
 	p=$(pgrep -P "$u")
+	# $u is the shell running as_nobody in the background: kill unshare (p) too, whose child
+	# dies with it (--kill-child).
+	defer "kill -9 $p"
 	for step in tmpdir hold-uts hold-net hold-user meta keeper committing renamed; do
 		i=$((i + 1))
 		name=k$i
