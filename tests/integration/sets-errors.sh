@@ -77,7 +77,7 @@ test_enter_bad_input() {
 	expect_bad 1 "^nsset: enter a/b: invalid character in set name" enter --registry "$REG" a/b true
 	expect_bad 1 "^nsset: enter $LONG: a set's name is at most 64 bytes" enter --registry "$REG" "$LONG" true
 	expect_bad 1 "^nsset: enter web: the set has no ipc namespace" enter --registry "$REG" web ipc -- true
-	expect_bad 1 "^nsset: enter web: no such set$" enter --registry "$TMPDIR_TEST/file" web true
+	expect_bad 1 "^nsset: enter web: no such set \(the registry $TMPDIR_TEST/file is not a directory\)$" enter --registry "$TMPDIR_TEST/file" web true
 	expect_bad 1 "^nsset: enter web: no such set$" enter --registry "$TMPDIR_TEST/missing" web true
 	# The first word that names no kind starts the command: a misspelt kind is not run as
 	# anything else than a command that is not found (127), and nothing was joined outside.
