@@ -286,8 +286,8 @@ test_enter_cannot_reach_outside_through_cwd_root_or_descriptors() {
 		3</dev/null 7<"$TMPDIR_TEST/host-only/file" 9>"$TMPDIR_TEST/out") &
 	local e=$! cmd
 	defer "kill -9 $e"
-	wait_for eval '[ -n "$(pgrep -P '"$e"')" ]' || fail "no command under nsset enter"
-	cmd=$(pgrep -P "$e")
+	wait_for eval '[ -n "$(pgrep -x sleep -P '"$e"')" ]' || fail "no command under nsset enter"
+	cmd=$(pgrep -x sleep -P "$e")
 	defer "kill -9 $cmd"
 	wait_sleeping "$cmd" || fail "the command did not start"
 	assert_eq "0 1 2 " "$(ls "/proc/$cmd/fd" | sort -n | tr '\n' ' ')" "descriptors of the command"
@@ -309,8 +309,8 @@ test_enter_sigterm_and_sigint_kill_the_command_128_plus_n() {
 		( trap - INT QUIT; exec "$NSSET" enter --registry "$REG" web -- sleep 1000 ) &
 		e=$!
 		defer "kill -9 $e"
-		wait_for eval '[ -n "$(pgrep -P '"$e"')" ]' || fail "no command under nsset enter"
-		cmd=$(pgrep -P "$e")
+		wait_for eval '[ -n "$(pgrep -x sleep -P '"$e"')" ]' || fail "no command under nsset enter"
+		cmd=$(pgrep -x sleep -P "$e")
 		wait_sleeping "$cmd" || fail "the command did not start"
 		assert_eq "$(stat -L -c %i "$REG/web/pid")" "$(ns_ino "$cmd" pid)" "the command is in the set's pid namespace"
 		kill -"$sig" "$e"
