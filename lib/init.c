@@ -53,7 +53,6 @@ void nsset__init(const struct nsset_child_ctx *c)
 		if (cmd == 0)
 			nsset__child_exec(c); /* reports an exec failure on the channel itself */
 	}
-	nsset__unpin(c);
 	/* The parent sees EOF once the command has exec'd and this copy is closed. */
 	close(c->sock);
 	/* Nothing of the caller's stays open in a long-lived init (a holder above all): a pipe or

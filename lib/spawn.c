@@ -56,28 +56,6 @@ void nsset__child_fail(const struct nsset_child_ctx *c, const struct nsset_error
 	_exit(status);
 }
 
-void nsset__unpin(const struct nsset_child_ctx *c)
-{
-	if (c->pinned)
-		sched_setaffinity(0, sizeof(c->cpus), &c->cpus);
-}
-
-/* The start-up is a chain of hand-offs (parent, child, init, command), each waiting for the
- * previous one: on one CPU, each wake-up is local instead of an IPI to an idle CPU, which
- * in a VM costs more than the work.  Every process gets the caller's mask back before it
- * runs anything of its own. */
-static void pin(struct nsset_child_ctx *c)
-{
-	int cpu = sched_getcpu();
-	cpu_set_t one;
-	if (cpu < 0 || sched_getaffinity(0, sizeof(c->cpus), &c->cpus) < 0 ||
-	    CPU_COUNT(&c->cpus) < 2 || !CPU_ISSET(cpu, &c->cpus))
-		return;
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	c->pinned = sched_setaffinity(0, sizeof(one), &one) == 0;
-}
-
 void nsset__child_exec(const struct nsset_child_ctx *c)
 {
 	const struct nsset_spawn *o = c->opts;
@@ -97,7 +75,6 @@ void nsset__child_exec(const struct nsset_child_ctx *c)
 	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	nsset__unpin(c);
 
 	if (!o->argv) {
 		close(c->sock);
@@ -318,12 +295,8 @@ static int start(const struct nsset_spawn *opts, struct nsset_child *out, int *s
 	}
 
 	fflush(NULL); /* nothing buffered gets written twice */
-	pin(&c);
 	pid_t pid = do_clone((uint64_t)nsset_flags_to_clone(opts->flags), &pidfd);
-	if (pid > 0)
-		nsset__unpin(&c);
 	if (pid < 0) {
-		nsset__unpin(&c);
 		r = nsset_fail_errno(err, errno, "cannot create the namespaces");
 		close(sv[0]);
 		close(sv[1]);
