@@ -43,6 +43,9 @@ void nsset__init(const struct nsset_child_ctx *c)
 	if (!c->pid_ns)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 
+	/* In the caller's memory, nothing in the namespaces may reach it (spawn.c). */
+	if (c->shared)
+		prctl(PR_SET_DUMPABLE, 0);
 	if (o->argv || o->child_main) {
 		/* vfork when the child only execs: no copy of the init's memory to make and drop. */
 		cmd = o->argv ? vfork() : fork();

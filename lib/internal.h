@@ -41,6 +41,7 @@ struct nsset_child_ctx {
 	bool self_maps;      /* the child writes its own maps (self_uid, self_gid) */
 	struct nsset_idmap self_uid, self_gid;
 	int events;          /* the init tells the parent the command stopped ('S'), or -1 */
+	bool shared;         /* the init runs in the caller's memory (spawn.c): non-dumpable */
 };
 
 /* Act as if the kernel had no clone3 (unit tests of the fallback). */
