@@ -194,6 +194,7 @@ struct shared {
 static bool can_share(const struct nsset_spawn *o, bool wait)
 {
 #if defined(__SANITIZE_ADDRESS__)
+	(void)o, (void)wait;
 	return false;
 #else
 	return wait && o->init && !o->hold && o->argv && !o->child_setup && !o->child_main &&
