@@ -13,6 +13,7 @@ struct cli_global {
 	bool debug;              /* --debug */
 	bool systemd_cgroup;     /* --systemd-cgroup */
 	bool oci;                /* any of the above was given: verbs take their OCI meaning */
+	char **argv;             /* main's argv (the OCI verbs re-execute from a sealed copy) */
 };
 
 extern struct cli_global cli_global;
@@ -25,6 +26,10 @@ int cli_fail(const char *verb, const char *object, const struct nsset_error *err
 
 /* Each verb: int cli_VERB(int argc, char **argv), argv[0] is the verb; returns the exit status. */
 typedef int (*cli_verb_fn)(int argc, char **argv);
+
+/* A warning (stderr and the log) and a debug message (with --debug only). */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cli_run(int argc, char **argv);
 /* The OCI runtime's `nsset [--root DIR] run [--bundle DIR] ... ID`: cli_run hands over to it
@@ -49,5 +54,36 @@ struct cli_run_name {
 };
 int cli_run_named(const struct cli_run_name *named, const struct nsset_spawn *sp, int argc,
 		  char **argv);
+
+/* ---- the OCI runtime (cli/oci-*.c) ---------------------------------------------------------
+ * Each verb is also reachable as `nsset oci VERB ...`.  `nsset run` hands over to cli_oci_run
+ * when cli_global.oci is set or its first argument is an OCI option (-b/--bundle, -d/--detach,
+ * --pid-file, --console-socket, --no-pivot, --no-new-keyring, --preserve-fds, --keep). */
+int cli_oci(int argc, char **argv);
+int cli_oci_run(int argc, char **argv);
+int cli_oci_create(int argc, char **argv);
+int cli_oci_start(int argc, char **argv);
+int cli_oci_state(int argc, char **argv);
+int cli_oci_kill(int argc, char **argv);
+int cli_oci_delete(int argc, char **argv);
+int cli_oci_exec(int argc, char **argv);
+int cli_oci_list(int argc, char **argv);
+int cli_oci_ps(int argc, char **argv);
+int cli_oci_spec(int argc, char **argv);
+int cli_oci_features(int argc, char **argv);
+int cli_oci_pause(int argc, char **argv);
+int cli_oci_resume(int argc, char **argv);
+struct oci_create_opts;
+struct oci_config;
+/* Parse create/run options into o; 0, 1 after --help, -1 on an error (printed). */
+int cli_oci_parse_create(const char *verb, int argc, char **argv, struct oci_create_opts *o,
+			 bool *detach);
+/* CVE-2019-5736: before a process of ours enters a container, re-execute nsset from a sealed
+ * memfd copy of itself (oci-sec's cloned_binary.c); 0, or the exit status after a message. */
+int cli_oci_protect(const char *verb, const char *object);
+/* Load BUNDLE/config.json (debug-logging what this host ignores); 0 or the exit status. */
+int cli_oci_load(const char *verb, const struct oci_create_opts *o, struct oci_config **c);
+/* The state root (--root, or the default for this user); exits with a message if too long. */
+const char *cli_oci_root(void);
 
 #endif

@@ -12,11 +12,26 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "run", cli_run, "run a command in new namespaces" },
+	{ "run", cli_run, "run a command in new namespaces (or an OCI container: run -b DIR ID)" },
 	{ "bind", cli_bind, "name the namespaces of a process (a set)" },
 	{ "enter", cli_enter, "run a command in a named set or in a process's namespaces" },
 	{ "ls", cli_ls, "list named sets, or every namespace (--all)" },
 	{ "release", cli_release, "unmount and remove a named set" },
+#if NSSET_BUILD_OCI
+	{ "oci", cli_oci, "the OCI runtime's verbs: nsset oci VERB ..." },
+	{ "create", cli_oci_create, "OCI: create a container from a bundle" },
+	{ "start", cli_oci_start, "OCI: start a created container" },
+	{ "state", cli_oci_state, "OCI: a container's state (JSON)" },
+	{ "kill", cli_oci_kill, "OCI: signal a container" },
+	{ "delete", cli_oci_delete, "OCI: remove a container" },
+	{ "exec", cli_oci_exec, "OCI: run a process in a container" },
+	{ "list", cli_oci_list, "OCI: the containers" },
+	{ "ps", cli_oci_ps, "OCI: the processes of a container" },
+	{ "pause", cli_oci_pause, "OCI: freeze a container" },
+	{ "resume", cli_oci_resume, "OCI: thaw a container" },
+	{ "spec", cli_oci_spec, "OCI: write a default config.json" },
+	{ "features", cli_oci_features, "OCI: what this runtime supports (JSON)" },
+#endif
 };
 
 static void usage(FILE *f)
@@ -33,6 +48,10 @@ static void version(void)
 	nsset_flags_format(nsset_flags_built(), kinds, sizeof(kinds));
 	printf("nsset version %s\nnamespaces: %s\n", nsset_version(), kinds[0] ? kinds : "none");
 	printf("oci: %s\n", NSSET_BUILD_OCI ? "yes" : "no");
+#if NSSET_BUILD_OCI
+	printf("oci-spec: 1.0.0 - 1.2.0\n");
+	printf("oci-parts: config state lifecycle rootfs cgroup(v1,v2,hybrid) caps seccomp process hooks\n");
+#endif
 }
 
 int main(int argc, char **argv)
@@ -49,6 +68,7 @@ int main(int argc, char **argv)
 	};
 	int c;
 
+	cli_global.argv = argv;
 	/* '+': stop at the verb, whose options are its own. */
 	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
 		switch (c) {

@@ -193,4 +193,12 @@ int oci_process_parse_file(const char *path, struct oci_process *out, struct nss
 void oci_process_clear(struct oci_process *p);
 void oci_config_free(struct oci_config *c);
 
+/* Name tables (config.c; rlimits, capabilities and seccomp names are in process.h, caps.h and
+ * seccomp_names.h): "rslave" -> MS_SLAVE|MS_REC; -EINVAL when unknown. */
+int oci_propagation_by_name(const char *name, unsigned long *flags);
+/* "CAP_SYS_ADMIN" for CAP_SYS_ADMIN into buf; NULL when unknown. */
+const char *oci_cap_name(int cap, char *buf, size_t size);
+/* The recognised names, by index (NULL past the end), for `features`. */
+const char *oci_mount_option_name(size_t i);
+
 #endif

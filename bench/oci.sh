@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# bench/oci.sh: the OCI runtime.  `nsset run` against `crun run` and `runc run` on the same
+# bundle (the default config.json of `nsset spec`, args /bin/true, no terminal, the busybox
+# root filesystem), in the same hyperfine run; prints medians, ratios (goal: nsset at most 0.4x
+# crun) and peak memory.
+#
+# crun 1.8.1 refuses this machine's hybrid cgroup layout, so the hyperfine run happens inside
+# `unshare -m` with /sys/fs/cgroup/unified unmounted (cgroup v1 only) for all three runtimes
+# alike; nsset is also measured alone on the real hybrid layout.
+# Usage: NSSET=build/cli/nsset ROOTFS=build-rootfs/rootfs bench/oci.sh [RUNS]
+set -eu
+NSSET=$(readlink -f "${NSSET:-build/cli/nsset}")
+ROOTFS=$(readlink -f "${ROOTFS:-build-rootfs/rootfs}")
+RUNS=${1:-200}
+for t in hyperfine crun runc jq; do
+	command -v $t >/dev/null || { echo "bench/oci.sh: $t is not installed" >&2; exit 1; }
+done
+# State roots on tmpfs under /run, where every runtime keeps its state by default.
+out=$(mktemp -d /run/nsset-bench-oci.XXXXXX)
+trap 'for r in nsset crun runc; do "$r" --root "$out/state-$r" delete -f bench-$r >/dev/null 2>&1; done; rm -rf "$out"' EXIT
+mkdir -p "$out/bundle"
+(cd "$out/bundle" && "$NSSET" spec)
+sed -i -e 's|"terminal": true|"terminal": false|' -e 's|"args": \[ "sh" \]|"args": [ "/bin/true" ]|' \
+	-e "s|\"path\": \"rootfs\"|\"path\": \"$ROOTFS\"|" "$out/bundle/config.json"
+cd "$out/bundle"
+
+cmd() { echo "$1 --root $out/state-$1 run --bundle $out/bundle bench-$1"; }
+nsset_cmd="$NSSET --root $out/state-nsset run --bundle $out/bundle bench-nsset"
+crun_cmd=$(cmd crun)
+runc_cmd=$(cmd runc)
+
+# The floor: the same five namespaces made and left by unshare(1), with no root filesystem,
+# cgroup, state or security set-up.
+floor_cmd="unshare -m -n -p -i -u -f /bin/true"
+unshare -m sh -c "umount /sys/fs/cgroup/unified && exec hyperfine -N --style basic --warmup 10 --runs $RUNS \
+	--export-json $out/h.json -n nsset '$nsset_cmd' -n crun '$crun_cmd' -n runc '$runc_cmd' \
+	-n floor '$floor_cmd'" >"$out/h.txt" 2>&1 ||
+	{ cat "$out/h.txt"; exit 1; }
+hyperfine -N --style basic --warmup 10 --runs "$RUNS" --export-json "$out/hybrid.json" \
+	-n nsset-hybrid "$nsset_cmd" >"$out/h2.txt" 2>&1 || { cat "$out/h2.txt"; exit 1; }
+
+median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
+n=$(median "$out/h.json" nsset) c=$(median "$out/h.json" crun) r=$(median "$out/h.json" runc)
+f=$(median "$out/h.json" floor)
+nh=$(median "$out/hybrid.json" nsset-hybrid)
+
+peak() { # the largest resident set of the run's processes, kB
+	unshare -m sh -c "umount /sys/fs/cgroup/unified && /usr/bin/time -v $* 2>&1 >/dev/null" |
+		sed -n 's/.*Maximum resident set size (kbytes): //p'
+}
+
+echo "OCI run of /bin/true: $RUNS runs each, hyperfine -N, $(nproc) cores, $(uname -r)"
+echo "(nsset, crun, runc in one hyperfine run inside unshare -m, cgroup v1 only)"
+printf '%-14s %10s %12s  %s\n' "" "median ms" "peak RSS kB" "command"
+printf '%-14s %10.2f %12s  %s\n' nsset "$n" "$(peak $nsset_cmd)" "nsset run"
+printf '%-14s %10.2f %12s  %s\n' crun "$c" "$(peak $crun_cmd)" "crun $(crun --version | head -1 | awk '{print $3}') run"
+printf '%-14s %10.2f %12s  %s\n' runc "$r" "$(peak $runc_cmd)" "runc $(runc --version | head -1 | awk '{print $3}') run"
+printf '%-14s %10.2f %12s  %s\n' floor "$f" "$(peak $floor_cmd)" "$floor_cmd (namespaces only)"
+printf '%-14s %10.2f %12s  %s\n' nsset-hybrid "$nh" "-" "nsset run on the hybrid layout (v1 + v2 unified)"
+awk -v n="$n" -v c="$c" -v r="$r" 'BEGIN {
+	printf "ratio nsset/crun: %.2f (goal: at most 0.40)\n", n / c
+	printf "ratio nsset/runc: %.2f\n", n / r }'

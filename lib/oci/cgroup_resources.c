@@ -1,0 +1,252 @@
+/* linux.resources written to the cgroup files: v1 files where the controller is bound to a
+ * v1 hierarchy, v2 files where it is in the unified one. */
+#include "internal.h"
+#include "oci/cgroup_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct oci_cgroup_hier *need(struct oci_cgroup *cg, const char *controller, const char *what,
+				    struct nsset_error *err)
+{
+	struct oci_cgroup_hier *h = oci_cgroup_hier_for(cg, controller);
+	if (!h)
+		nsset_fail(err, EOPNOTSUPP, "%s: no %s controller on this host (neither v1 nor v2)",
+			   what, controller);
+	return h;
+}
+
+static void fmt_i64(char *buf, size_t size, int64_t v, bool v2)
+{
+	if (v < 0 && v2)
+		snprintf(buf, size, "max");
+	else if (v < 0)
+		snprintf(buf, size, "-1");
+	else
+		snprintf(buf, size, "%" PRId64, v);
+}
+
+/* As runc: a value of 0 means "not set" (the runtime-spec has no use for a zero limit, and
+ * the kernel would take it literally or refuse it). */
+static struct oci_resources nonzero(const struct oci_resources *in)
+{
+	struct oci_resources r = *in;
+	r.has_memory_limit &= r.memory_limit != 0;
+	r.has_memory_reservation &= r.memory_reservation != 0;
+	r.has_memory_swap &= r.memory_swap != 0;
+	r.has_pids_limit &= r.pids_limit != 0;
+	r.has_cpu_shares &= r.cpu_shares != 0;
+	r.has_cpu_quota &= r.cpu_quota != 0;
+	r.has_cpu_period &= r.cpu_period != 0;
+	if (r.cpu_cpus && !r.cpu_cpus[0])
+		r.cpu_cpus = NULL;
+	if (r.cpu_mems && !r.cpu_mems[0])
+		r.cpu_mems = NULL;
+	return r;
+}
+
+static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+{
+	const char *what = "linux.resources.memory";
+	char v[32];
+	int rc;
+	if (!r->has_memory_limit && !r->has_memory_reservation && !r->has_memory_swap)
+		return 0;
+	struct oci_cgroup_hier *h = need(cg, "memory", what, err);
+	if (!h)
+		return -EOPNOTSUPP;
+	if (h->v2) {
+		if (r->has_memory_limit) {
+			fmt_i64(v, sizeof(v), r->memory_limit, true);
+			if ((rc = oci_cgroup_write(h->dir, "memory.max", v, "linux.resources.memory.limit", err)) < 0)
+				return rc;
+		}
+		if (r->has_memory_reservation) {
+			fmt_i64(v, sizeof(v), r->memory_reservation, true);
+			if ((rc = oci_cgroup_write(h->dir, "memory.low", v, "linux.resources.memory.reservation", err)) < 0)
+				return rc;
+		}
+		if (r->has_memory_swap) {
+			/* OCI's swap is memory+swap; v2's swap.max is the swap alone. */
+			if (r->memory_swap < 0) {
+				snprintf(v, sizeof(v), "max");
+			} else {
+				if (!r->has_memory_limit || r->memory_limit < 0 || r->memory_swap < r->memory_limit)
+					return nsset_fail(err, EINVAL, "linux.resources.memory.swap: on cgroup v2 it "
+							  "needs a memory limit at most as large as it");
+				snprintf(v, sizeof(v), "%" PRId64, r->memory_swap - r->memory_limit);
+			}
+			if ((rc = oci_cgroup_write(h->dir, "memory.swap.max", v, "linux.resources.memory.swap", err)) < 0)
+				return rc;
+		}
+		return 0;
+	}
+	char sw[32];
+	if (r->has_memory_swap)
+		fmt_i64(sw, sizeof(sw), r->memory_swap, false);
+	if (r->has_memory_limit) {
+		fmt_i64(v, sizeof(v), r->memory_limit, false);
+		if (r->has_memory_swap && r->memory_swap >= 0 && r->memory_limit >= 0 && r->memory_swap < r->memory_limit)
+			return nsset_fail(err, EINVAL, "linux.resources.memory.swap: %" PRId64 " is below "
+					  "the memory limit %" PRId64 " (it counts memory+swap)",
+					  r->memory_swap, r->memory_limit);
+		rc = oci_cgroup_write(h->dir, "memory.limit_in_bytes", v, "linux.resources.memory.limit", NULL);
+		if (rc == -EINVAL && r->has_memory_swap) {
+			/* The new limit is above the current memory+swap limit: that one first. */
+			if ((rc = oci_cgroup_write(h->dir, "memory.memsw.limit_in_bytes", sw,
+						   "linux.resources.memory.swap", err)) < 0)
+				return rc;
+			rc = oci_cgroup_write(h->dir, "memory.limit_in_bytes", v, "linux.resources.memory.limit", err);
+		} else if (rc < 0) {
+			rc = oci_cgroup_write(h->dir, "memory.limit_in_bytes", v, "linux.resources.memory.limit", err);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	if (r->has_memory_swap &&
+	    (rc = oci_cgroup_write(h->dir, "memory.memsw.limit_in_bytes", sw, "linux.resources.memory.swap", err)) < 0) {
+		if (rc == -ENOENT)
+			return nsset_fail(err, EOPNOTSUPP, "linux.resources.memory.swap: swap accounting is "
+					  "not enabled on this host (no memory.memsw.limit_in_bytes)");
+		return rc;
+	}
+	if (r->has_memory_reservation) {
+		fmt_i64(v, sizeof(v), r->memory_reservation, false);
+		if ((rc = oci_cgroup_write(h->dir, "memory.soft_limit_in_bytes", v,
+					   "linux.resources.memory.reservation", err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int pids(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+{
+	const char *what = "linux.resources.pids.limit";
+	char v[32];
+	if (!r->has_pids_limit)
+		return 0;
+	struct oci_cgroup_hier *h = need(cg, "pids", what, err);
+	if (!h)
+		return -EOPNOTSUPP;
+	if (r->pids_limit > 0)
+		snprintf(v, sizeof(v), "%" PRId64, r->pids_limit);
+	else
+		snprintf(v, sizeof(v), "max"); /* -1: unlimited */
+	return oci_cgroup_write(h->dir, "pids.max", v, what, err);
+}
+
+static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+{
+	char v[64];
+	int rc;
+	if (r->has_cpu_shares || r->has_cpu_quota || r->has_cpu_period) {
+		struct oci_cgroup_hier *h = need(cg, "cpu", "linux.resources.cpu", err);
+		if (!h)
+			return -EOPNOTSUPP;
+		if (h->v2) {
+			if (r->has_cpu_shares) {
+				uint64_t s = r->cpu_shares < 2 ? 2 : r->cpu_shares > 262144 ? 262144 : r->cpu_shares;
+				snprintf(v, sizeof(v), "%" PRIu64, 1 + ((s - 2) * 9999) / 262142);
+				if ((rc = oci_cgroup_write(h->dir, "cpu.weight", v, "linux.resources.cpu.shares", err)) < 0)
+					return rc;
+			}
+			if (r->has_cpu_quota || r->has_cpu_period) {
+				char cur[64] = "max 100000", q[32], p[32];
+				oci_cgroup_read(h->dir, "cpu.max", cur, sizeof(cur));
+				if (sscanf(cur, "%31s %31s", q, p) != 2)
+					snprintf(q, sizeof(q), "max"), snprintf(p, sizeof(p), "100000");
+				if (r->has_cpu_quota)
+					fmt_i64(q, sizeof(q), r->cpu_quota, true);
+				if (r->has_cpu_period)
+					snprintf(p, sizeof(p), "%" PRIu64, r->cpu_period);
+				snprintf(v, sizeof(v), "%s %s", q, p);
+				if ((rc = oci_cgroup_write(h->dir, "cpu.max", v, "linux.resources.cpu.quota", err)) < 0)
+					return rc;
+			}
+		} else {
+			if (r->has_cpu_shares) {
+				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_shares);
+				if ((rc = oci_cgroup_write(h->dir, "cpu.shares", v, "linux.resources.cpu.shares", err)) < 0)
+					return rc;
+			}
+			if (r->has_cpu_period) {
+				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_period);
+				if ((rc = oci_cgroup_write(h->dir, "cpu.cfs_period_us", v, "linux.resources.cpu.period", err)) < 0)
+					return rc;
+			}
+			if (r->has_cpu_quota) {
+				fmt_i64(v, sizeof(v), r->cpu_quota, false);
+				if ((rc = oci_cgroup_write(h->dir, "cpu.cfs_quota_us", v, "linux.resources.cpu.quota", err)) < 0)
+					return rc;
+			}
+		}
+	}
+	if (r->cpu_cpus || r->cpu_mems) {
+		struct oci_cgroup_hier *h = need(cg, "cpuset", "linux.resources.cpu", err);
+		if (!h)
+			return -EOPNOTSUPP;
+		if (r->cpu_cpus && (rc = oci_cgroup_write(h->dir, "cpuset.cpus", r->cpu_cpus, "linux.resources.cpu.cpus", err)) < 0)
+			return rc;
+		if (r->cpu_mems && (rc = oci_cgroup_write(h->dir, "cpuset.mems", r->cpu_mems, "linux.resources.cpu.mems", err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void device_rule(char *buf, size_t size, const struct oci_device_rule *d)
+{
+	char maj[24], min[24];
+	if (d->type == 'a' || d->type == '\0') {
+		snprintf(buf, size, "a");
+		return;
+	}
+	if (d->major < 0)
+		snprintf(maj, sizeof(maj), "*");
+	else
+		snprintf(maj, sizeof(maj), "%" PRId64, d->major);
+	if (d->minor < 0)
+		snprintf(min, sizeof(min), "*");
+	else
+		snprintf(min, sizeof(min), "%" PRId64, d->minor);
+	snprintf(buf, size, "%c %s:%s %s", d->type, maj, min, d->access[0] ? d->access : "rwm");
+}
+
+/* What runc allows after the config's rules: mknod of anything, and the standard devices. */
+static const struct oci_device_rule default_allowed[] = {
+	{ true, 'c', -1, -1, "m" }, { true, 'b', -1, -1, "m" },
+	{ true, 'c', 1, 3, "rwm" }, { true, 'c', 1, 8, "rwm" }, { true, 'c', 1, 7, "rwm" },
+	{ true, 'c', 5, 0, "rwm" }, { true, 'c', 1, 5, "rwm" }, { true, 'c', 1, 9, "rwm" },
+	{ true, 'c', 136, -1, "rwm" }, { true, 'c', 5, 2, "rwm" }, { true, 'c', 10, 200, "rwm" },
+};
+
+static int devices(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+{
+	char line[96];
+	int rc;
+	if (r->n_devices == 0)
+		return 0;
+	struct oci_cgroup_hier *h = oci_cgroup_hier_for(cg, "devices");
+	if (!h || h->v2)
+		return nsset_fail(err, EOPNOTSUPP, "linux.resources.devices: no v1 devices controller, "
+				  "and device rules on cgroup v2 (an eBPF program) are not supported");
+	for (size_t i = 0; i < r->n_devices + NSSET_ARRAY_SIZE(default_allowed); i++) {
+		const struct oci_device_rule *d = i < r->n_devices ? &r->devices[i]
+			: &default_allowed[i - r->n_devices];
+		device_rule(line, sizeof(line), d);
+		if ((rc = oci_cgroup_write(h->dir, d->allow ? "devices.allow" : "devices.deny", line,
+					   "linux.resources.devices", err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int oci_cgroup_apply(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+{
+	int rc;
+	struct oci_resources set = nonzero(r);
+	if ((rc = memory(cg, &set, err)) < 0 || (rc = pids(cg, &set, err)) < 0 ||
+	    (rc = cpu(cg, &set, err)) < 0 || (rc = devices(cg, &set, err)) < 0)
+		return rc;
+	return 0;
+}

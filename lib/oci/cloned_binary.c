@@ -1,0 +1,95 @@
+/* CVE-2019-5736: run the runtime from a sealed memfd copy of itself, so that a container
+ * process that opens /proc/PID/exe of the runtime gets a read-only, sealed memfd and not the
+ * host's binary (the approach of runc's and crun's cloned_binary.c). */
+#include "internal.h"
+#include "oci/cloned_binary.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+
+#define REQUIRED_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+extern char **environ;
+
+bool oci_is_cloned_binary(void)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	int seals = fcntl(fd, F_GET_SEALS);
+	close(fd);
+	return seals >= 0 && (seals & REQUIRED_SEALS) == REQUIRED_SEALS;
+}
+
+static int make_clone(struct nsset_error *err)
+{
+	int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (src < 0)
+		return nsset_fail_errno(err, errno, "cannot open /proc/self/exe");
+	struct stat st;
+	if (fstat(src, &st) != 0) {
+		int e = errno;
+		close(src);
+		return nsset_fail_errno(err, e, "cannot stat /proc/self/exe");
+	}
+	int fd = memfd_create("nsset-cloned", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		int e = errno;
+		close(src);
+		return nsset_fail_errno(err, e, "memfd_create");
+	}
+	off_t left = st.st_size;
+	while (left > 0) {
+		ssize_t n = sendfile(fd, src, NULL, (size_t)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			close(src);
+			close(fd);
+			return nsset_fail_errno(err, e, "cannot copy /proc/self/exe into a memfd");
+		}
+		left -= n;
+	}
+	close(src);
+	if (fcntl(fd, F_ADD_SEALS, REQUIRED_SEALS) != 0) {
+		int e = errno;
+		close(fd);
+		return nsset_fail_errno(err, e, "cannot seal the copy of the runtime");
+	}
+	return fd;
+}
+
+/* Set across the re-exec: a copy that is not seen as sealed afterwards fails instead of
+ * looping.  Removed at once, so that nothing the runtime starts inherits it. */
+#define GUARD "_NSSET_CLONED_BINARY"
+
+int oci_ensure_cloned_binary(char **argv, struct nsset_error *err)
+{
+	bool cloned = oci_is_cloned_binary();
+	bool guard = getenv(GUARD) != NULL;
+	if (guard)
+		unsetenv(GUARD);
+	if (cloned)
+		return 0;
+	if (guard)
+		return nsset_fail(err, ELOOP, "re-executed from a sealed copy of the runtime, but "
+				  "/proc/self/exe is still not sealed");
+	int fd = make_clone(err);
+	if (fd < 0)
+		return fd;
+	setenv(GUARD, "1", 1);
+	fexecve(fd, argv, environ);
+	int e = errno;
+	unsetenv(GUARD);
+	close(fd);
+	return nsset_fail_errno(err, e, "cannot re-execute the runtime from its sealed copy");
+}

@@ -1,0 +1,727 @@
+/* create, start, run: the container's process and its way to `start`.
+ *
+ *   nsset create (runtime)                         container process (clone3, new namespaces)
+ *   config, validate, reserve id (mkdir, lock),
+ *   state "creating", cgroup, exec.fifo (open
+ *   O_RDONLY|O_NONBLOCK: the child inherits it),
+ *   join a pid namespace by path (setns)
+ *   clone3(CLONE_NEW* | CLONE_PIDFD)        ───►   wait for GO
+ *   state += pid; uid/gid maps; cgroup += pid
+ *   send GO {pid}                           ───►   setns(paths: user first), new cgroup ns,
+ *                                                  uid/gid 0 in a new user ns
+ *   prestart + createRuntime hooks          ◄───   NS (only when there are such hooks)
+ *   send GO                                 ───►   session keyring, createContainer hooks,
+ *                                                  rootfs (mounts, devices, pivot_root, sysctl,
+ *                                                  masked/ro paths), console (pty master sent
+ *                                                  over --console-socket), cwd, fds, process
+ *                                                  (rlimits, user, caps, nnp, seccomp)
+ *   state "created", --pid-file; exit       ◄───   READY; then poll(exec.fifo) until `start`
+ *   nsset start: open exec.fifo O_WRONLY,   ───►   read the byte; startContainer hooks; execve
+ *   write a byte, unlink it; poststart hooks
+ *
+ * A failure in the child comes back as ERROR {errno, message}; the runtime then kills the child
+ * and removes the cgroup and the state.  If the runtime dies, the child's next read of the sync
+ * socket sees EOF and it exits: a killed `create` leaves at most state + cgroup, which
+ * `delete --force` removes. */
+#include "oci/cgroup_internal.h"
+#include "oci/engine.h"
+#include "oci/seccomp.h"
+
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "oci/rootfs.h"
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR };
+
+struct msg {
+	int type;
+	int code;
+	int pid;
+	char text[NSSET_ERRMSG_MAX];
+};
+
+struct child_ctx {
+	const struct oci_config *c;
+	const struct oci_create_opts *o;
+	int sock;
+	int fifo;                    /* -1 with start_now */
+	int console;                 /* -1 without a console socket */
+	struct oci_cgroup *cg;       /* NULL without a cgroup */
+	int listener;                /* seccomp listenerPath, connected by the runtime, or -1 */
+	bool into_cgroup;            /* clone3 put us into the v2 cgroup (CLONE_INTO_CGROUP) */
+	int join_fd[8];              /* per kind (table order), -1 = none; pid is joined by the parent */
+	nsset_flags_t join_kind[8];
+	size_t n_join;
+};
+
+static int send_msg(int sock, int type, int code, int pid, const char *text)
+{
+	struct msg m = { .type = type, .code = code, .pid = pid };
+	if (text)
+		snprintf(m.text, sizeof(m.text), "%s", text);
+	size_t len = offsetof(struct msg, text) + strlen(m.text) + 1;
+	return send(sock, &m, len, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* 0 on EOF, the length otherwise. */
+static ssize_t recv_msg(int sock, struct msg *m)
+{
+	ssize_t n;
+	memset(m, 0, sizeof(*m));
+	do
+		n = recv(sock, m, sizeof(*m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n > 0 && (size_t)n < offsetof(struct msg, text))
+		return -EPROTO;
+	m->text[sizeof(m->text) - 1] = '\0';
+	return n < 0 ? -errno : n;
+}
+
+/* ---- the container process ---------------------------------------------------------------- */
+
+static __attribute__((noreturn)) void child_fail(struct child_ctx *x, struct nsset_error *err)
+{
+	send_msg(x->sock, MSG_ERROR, err->code ? err->code : -EIO, 0, err->msg);
+	_exit(1);
+}
+
+static void child_wait_go(struct child_ctx *x, struct msg *m)
+{
+	ssize_t n = recv_msg(x->sock, m);
+	if (n <= 0 || m->type != MSG_GO)
+		_exit(1); /* the runtime is gone */
+}
+
+static void child_join(struct child_ctx *x, struct nsset_error *err)
+{
+	/* The user namespace first: the others then check our capabilities in it. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < x->n_join; i++) {
+			bool user = x->join_kind[i] == NSSET_USER;
+			if (user != (pass == 0))
+				continue;
+			const struct nsset_kind *k = nsset_kind_by_flag(x->join_kind[i]);
+			if (setns(x->join_fd[i], k->clone_flag) < 0) {
+				nsset_fail_errno(err, errno, "cannot join the %s namespace", k->long_name);
+				child_fail(x, err);
+			}
+		}
+	}
+}
+
+static void clear_cloexec(int from, int to)
+{
+	for (int fd = from; fd < to; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+		if (fl >= 0)
+			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	}
+}
+
+static unsigned listen_fds(void)
+{
+	const char *s = getenv("LISTEN_FDS");
+	if (!s)
+		return 0;
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+	return *end == '\0' && n < 1024 ? (unsigned)n : 0;
+}
+
+/* Join the container's cgroup by writing "0" to each v1 hierarchy's `tasks`: moving the
+ * calling thread alone skips the global cgroup_threadgroup_rwsem, whose write side (taken for
+ * a pid written to cgroup.procs) waits for an RCU grace period, 10-15 ms here.  The v2
+ * hierarchy was joined by clone3 (CLONE_INTO_CGROUP), else through cgroup.procs. */
+static void child_join_cgroup(struct child_ctx *x, struct nsset_error *err)
+{
+	for (size_t i = 0; x->cg && i < x->cg->n; i++) {
+		const struct oci_cgroup_hier *h = &x->cg->h[i];
+		if (h->v2 && x->into_cgroup)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", h->dir, h->v2 ? "cgroup.procs" : "tasks");
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1) {
+			nsset_fail_errno(err, errno, "cannot join the cgroup %s", h->dir);
+			child_fail(x, err);
+		}
+		close(fd);
+	}
+}
+
+/* Whether the child waits for the runtime's GO after clone3: to have its uid/gid maps written,
+ * or to learn its pid (as the host sees it) for the hooks it runs.  Otherwise it goes straight
+ * on: no round trip on the way to exec. */
+static bool child_needs_go(const struct oci_config *c)
+{
+	return (c->ns_new & NSSET_USER) || oci_has_hooks(c, HOOK_CREATE_CONTAINER) ||
+	       oci_has_hooks(c, HOOK_START_CONTAINER);
+}
+
+static __attribute__((noreturn)) void child_main(struct child_ctx *x)
+{
+	const struct oci_config *c = x->c;
+	const struct oci_process *p = &c->process;
+	struct nsset_error err = { 0 };
+	struct msg m;
+	char exe[4096];
+	int r;
+
+	child_join_cgroup(x, &err);
+	pid_t host_pid = 0;
+	if (child_needs_go(c)) {
+		child_wait_go(x, &m);
+		host_pid = m.pid;
+	}
+	child_join(x, &err);
+	if ((c->ns_new & NSSET_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		nsset_fail_errno(&err, errno, "cannot make the cgroup namespace");
+		child_fail(x, &err);
+	}
+	if (c->ns_new & NSSET_USER) {
+		/* Become root of the new user namespace where root is mapped. */
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+			/* left as is: the process's own user comes later */
+		}
+	}
+	if (oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME)) {
+		send_msg(x->sock, MSG_NS, 0, 0, NULL);
+		child_wait_go(x, &m);
+	}
+	if (!x->o->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	    errno != ENOSYS && errno != EACCES && errno != EPERM) {
+		nsset_fail_errno(&err, errno, "cannot join a new session keyring");
+		child_fail(x, &err);
+	}
+	if (oci_has_hooks(c, HOOK_CREATE_CONTAINER)) {
+		struct oci_state st = { .pid = host_pid, .bundle = c->bundle };
+		snprintf(st.id, sizeof(st.id), "%s", x->o->id);
+		if (oci_run_hooks(c, &st, OCI_CREATING, HOOK_CREATE_CONTAINER, &err) < 0)
+			child_fail(x, &err);
+	}
+
+	struct oci_rootfs_opts ro = { .no_pivot = x->o->no_pivot, .userns_fd = -1 };
+	if (oci_rootfs_setup(c, &ro, &err) < 0)
+		child_fail(x, &err);
+	if (p->terminal && x->console >= 0) {
+		if (oci_console_setup(x->console, p->console_height, p->console_width, &err) < 0)
+			child_fail(x, &err);
+		close(x->console);
+	} else if (x->console >= 0) {
+		close(x->console);
+	} else {
+		/* No terminal: a session of its own all the same, like runc. */
+		if (!x->o->foreground)
+			setsid();
+	}
+	if (chdir(p->cwd) < 0) {
+		nsset_fail_errno(&err, errno, "process.cwd: cannot change to %s", p->cwd);
+		child_fail(x, &err);
+	}
+	r = oci_find_exe(p->args[0], p->env, exe, sizeof(exe));
+	if (r < 0) {
+		nsset_fail(&err, r, "process.args[0]: %s: %s", p->args[0],
+			   r == -ENOENT ? "executable file not found in $PATH" : "permission denied");
+		child_fail(x, &err);
+	}
+	/* fds 3 .. 3+N-1 (--preserve-fds, LISTEN_FDS) reach the process; nothing else of ours. */
+	unsigned keep = x->o->preserve_fds + listen_fds();
+	if (keep)
+		clear_cloexec(3, 3 + (int)keep);
+	syscall(SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC);
+
+	struct oci_process_opts po = { .listener_fd = x->listener };
+	if (oci_process_apply_opts(c, p, &po, &err) < 0)
+		child_fail(x, &err);
+	if (x->fifo >= 0) {
+		send_msg(x->sock, MSG_READY, 0, 0, NULL);
+		/* Wait for `start`: it opens exec.fifo for writing and writes one byte.  Until then
+		 * no writer has ever opened it, so poll does not report a hang-up. */
+		close(x->sock);
+		x->sock = -1;
+		struct pollfd pf = { .fd = x->fifo, .events = POLLIN };
+		char b;
+		for (;;) {
+			int pr = poll(&pf, 1, -1);
+			if (pr < 0 && errno == EINTR)
+				continue;
+			if (pr < 0)
+				_exit(1);
+			ssize_t n = read(x->fifo, &b, 1);
+			if (n == 1)
+				break;
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+				_exit(1);
+		}
+		close(x->fifo);
+	}
+	/* run: straight on; the runtime sees EOF on the sync socket at the exec. */
+	if (oci_has_hooks(c, HOOK_START_CONTAINER)) {
+		struct oci_state st = { .pid = host_pid, .bundle = c->bundle };
+		snprintf(st.id, sizeof(st.id), "%s", x->o->id);
+		if (oci_run_hooks(c, &st, OCI_RUNNING, HOOK_START_CONTAINER, &err) < 0) {
+			if (x->sock >= 0)
+				child_fail(x, &err);
+			_exit(1);
+		}
+	}
+	char **env = p->env ? p->env : (char *[]){ NULL };
+	unsigned nlisten = listen_fds();
+	if (nlisten) {
+		/* Socket activation (LISTEN_FDS in our environment): the process gets the fds and
+		 * the variables, LISTEN_PID being its own pid (1 in a new pid namespace). */
+		size_t n = 0;
+		while (env[n])
+			n++;
+		char **e2 = calloc(n + 3, sizeof(char *));
+		static char fds_var[32], pid_var[32];
+		snprintf(fds_var, sizeof(fds_var), "LISTEN_FDS=%u", nlisten);
+		snprintf(pid_var, sizeof(pid_var), "LISTEN_PID=%d", (int)getpid()); /* as execve keeps it */
+		size_t k = 0;
+		for (size_t i = 0; e2 && i < n; i++)
+			if (strncmp(env[i], "LISTEN_FDS=", 11) && strncmp(env[i], "LISTEN_PID=", 11))
+				e2[k++] = env[i];
+		if (e2) {
+			e2[k++] = fds_var;
+			e2[k++] = pid_var;
+			env = e2;
+		}
+	}
+	execve(exe, p->args, env);
+	nsset_fail_errno(&err, errno, "cannot execute %s", p->args[0]);
+	if (x->sock >= 0)
+		child_fail(x, &err);
+	dprintf(2, "nsset: %s\n", err.msg);
+	_exit(127);
+}
+
+/* ---- the runtime side --------------------------------------------------------------------- */
+
+struct created {
+	pid_t pid;
+	int pidfd;
+};
+
+static int open_joins(const struct oci_config *c, struct child_ctx *x, int *pid_fd,
+		      struct nsset_error *err)
+{
+	*pid_fd = -1;
+	for (size_t i = 0; i < c->n_namespaces; i++) {
+		const struct oci_namespace *ns = &c->namespaces[i];
+		if (!ns->path)
+			continue;
+		const struct nsset_kind *k = nsset_kind_by_flag(ns->kind);
+		int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return nsset_fail_errno(err, errno, "linux.namespaces[%zu].path: cannot open %s",
+						i, ns->path);
+		/* It must be a namespace of the right kind. */
+		int type = ioctl(fd, NS_GET_NSTYPE);
+		if (type != k->clone_flag) {
+			close(fd);
+			return nsset_fail(err, EINVAL, "linux.namespaces[%zu].path: %s is not a %s namespace",
+					  i, ns->path, k->long_name);
+		}
+		if (ns->kind == NSSET_PID) {
+			*pid_fd = fd;
+			continue;
+		}
+		x->join_fd[x->n_join] = fd;
+		x->join_kind[x->n_join++] = ns->kind;
+	}
+	return 0;
+}
+
+static void close_joins(struct child_ctx *x)
+{
+	for (size_t i = 0; i < x->n_join; i++)
+		close(x->join_fd[i]);
+	x->n_join = 0;
+}
+
+/* Write the maps of the child's new user namespace. */
+static int write_maps(const struct oci_config *c, pid_t pid, struct nsset_error *err)
+{
+	struct nsset_idmap u[340], g[340];
+	for (size_t i = 0; i < c->n_uid_mappings; i++)
+		u[i] = (struct nsset_idmap){ c->uid_mappings[i].container_id, c->uid_mappings[i].host_id,
+					     c->uid_mappings[i].size };
+	for (size_t i = 0; i < c->n_gid_mappings; i++)
+		g[i] = (struct nsset_idmap){ c->gid_mappings[i].container_id, c->gid_mappings[i].host_id,
+					     c->gid_mappings[i].size };
+	return nsset_idmaps_write(pid, u, c->n_uid_mappings, g, c->n_gid_mappings, err);
+}
+
+static int spawn(const struct oci_create_opts *o, const struct oci_config *c, struct oci_ctr *ctr,
+		 int fifo, struct created *out, struct nsset_error *err)
+{
+	struct child_ctx x = { .c = c, .o = o, .fifo = fifo, .console = -1, .sock = -1, .listener = -1 };
+	int sv[2] = { -1, -1 }, pid_join = -1, pidfd = -1, cgfd = -1, r;
+	pid_t pid = -1;
+
+	out->pid = 0;
+	out->pidfd = -1;
+	if ((r = open_joins(c, &x, &pid_join, err)) < 0)
+		goto fail;
+	if (c->process.terminal && o->console_socket) {
+		if ((x.console = oci_unix_connect(o->console_socket, err)) < 0) {
+			r = x.console;
+			goto fail;
+		}
+	} else if (c->process.terminal && !o->foreground) {
+		r = nsset_fail(err, EINVAL, "process.terminal is true: --console-socket is required");
+		goto fail;
+	}
+	/* seccomp listenerPath is a host path: connect before the child leaves the host's root. */
+	if (c->seccomp && c->seccomp->listener_path && oci_seccomp_uses_notify(c->seccomp) &&
+	    (x.listener = oci_seccomp_listener_connect(c->seccomp->listener_path, err)) < 0) {
+		r = x.listener;
+		goto fail;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		r = nsset_fail_errno(err, errno, "socketpair");
+		goto fail;
+	}
+	if (pid_join >= 0 && setns(pid_join, CLONE_NEWPID) < 0) {
+		r = nsset_fail_errno(err, errno, "cannot join the pid namespace %s", "of the config");
+		goto fail;
+	}
+	struct clone_args ca = {
+		.flags = CLONE_PIDFD | (uint64_t)nsset_flags_to_clone(c->ns_new & ~NSSET_CGROUP),
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	x.cg = ctr->cg;
+	for (size_t i = 0; ctr->cg && i < ctr->cg->n; i++) {
+		if (!ctr->cg->h[i].v2)
+			continue;
+		cgfd = open(ctr->cg->h[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cgfd >= 0) {
+			ca.flags |= CLONE_INTO_CGROUP;
+			ca.cgroup = (uint64_t)cgfd;
+			x.into_cgroup = true;
+		}
+	}
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0 && x.into_cgroup) {
+		/* Not allowed there (a v2 cgroup with domain controllers and processes...): join
+		 * through cgroup.procs in the child instead. */
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		x.into_cgroup = false;
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	}
+	if (cgfd >= 0)
+		close(cgfd);
+	if (pid < 0) {
+		r = nsset_fail_errno(err, errno, "cannot create the container process (clone3)");
+		goto fail;
+	}
+	if (pid == 0) {
+		/* The lock is the open file description's: the child must not keep it. */
+		close(ctr->dirfd);
+		close(sv[0]);
+		x.sock = sv[1];
+		child_main(&x);
+	}
+	close(sv[1]);
+	sv[1] = -1;
+	close_joins(&x);
+	if (x.console >= 0)
+		close(x.console);
+	x.console = -1;
+	if (x.listener >= 0)
+		close(x.listener);
+	x.listener = -1;
+
+	ctr->st.pid = pid;
+	ctr->st.start_time = oci_proc_start_time(pid, NULL);
+	if (o->start_now) {
+		/* run: this is the container's state from now on (one write). */
+		ctr->st.creator = 0;
+		ctr->st.creator_start = 0;
+		ctr->st.started = true;
+	}
+	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
+		goto kill;
+	if (child_needs_go(c)) {
+		if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
+			goto kill;
+		if ((r = send_msg(sv[0], MSG_GO, 0, pid, NULL)) < 0) {
+			nsset_fail_errno(err, -r, "the container process died");
+			goto kill;
+		}
+	}
+	for (;;) {
+		struct msg m;
+		ssize_t n = recv_msg(sv[0], &m);
+		if (n == 0 && o->start_now)
+			break; /* run: the process was executed */
+		if (n <= 0) {
+			r = nsset_fail(err, EIO, "the container process exited during create");
+			goto kill;
+		}
+		if (m.type == MSG_ERROR) {
+			r = nsset_fail(err, m.code, "%s", m.text);
+			goto kill;
+		}
+		if (m.type == MSG_NS) {
+			if ((r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_PRESTART, err)) < 0 ||
+			    (r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_CREATE_RUNTIME, err)) < 0)
+				goto kill;
+			send_msg(sv[0], MSG_GO, 0, pid, NULL);
+			continue;
+		}
+		if (m.type == MSG_READY)
+			break;
+	}
+	if (pid_join >= 0)
+		close(pid_join);
+	out->pid = pid;
+	out->pidfd = pidfd;
+	close(sv[0]);
+	return 0;
+
+kill:
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+fail:
+	close_joins(&x);
+	if (x.console >= 0)
+		close(x.console);
+	if (x.listener >= 0)
+		close(x.listener);
+	if (pid_join >= 0)
+		close(pid_join);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	return r;
+}
+
+static int create(const struct oci_create_opts *o, struct oci_config *c, struct oci_ctr *ctr,
+		  struct created *out, struct nsset_error *err)
+{
+	char when[64];
+	int r, fifo = -1;
+
+	memset(ctr, 0, sizeof(*ctr));
+	ctr->root = o->root;
+	ctr->dirfd = -1;
+	if (o->systemd_cgroup)
+		return nsset_fail(err, ENOTSUP, "--systemd-cgroup: the systemd cgroup driver is not supported (use cgroupfs)");
+	if ((r = oci_rootfs_validate(c, err)) < 0)
+		return r;
+	ctr->dirfd = oci_state_reserve(o->root, o->id, err);
+	if (ctr->dirfd < 0)
+		return ctr->dirfd;
+	snprintf(ctr->st.id, sizeof(ctr->st.id), "%s", o->id);
+	oci_now(when, sizeof(when));
+	ctr->st.bundle = strdup(c->bundle);
+	ctr->st.created = strdup(when);
+	ctr->st.creator = getpid();
+	ctr->st.creator_start = oci_proc_start_time(getpid(), NULL);
+	ctr->st.ns_new = c->ns_new;
+	ctr->st.exit_status = -1;
+	if (c->annotations) {
+		size_t n = c->n_annotations;
+		ctr->st.annotations = calloc(n + 1, sizeof(char *));
+		for (size_t i = 0; ctr->st.annotations && i < n; i++)
+			ctr->st.annotations[i] = strdup(c->annotations[i]);
+	}
+	if (!ctr->st.bundle || !ctr->st.created) {
+		r = nsset_fail(err, ENOMEM, "out of memory");
+		goto undo;
+	}
+	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
+		goto undo;
+	/* The config as it was at create: delete, exec and ps read it back from here. */
+	char *json;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+	{
+		int bfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (bfd < 0) {
+			r = nsset_fail_errno(err, errno, "cannot read %s", path);
+			goto undo;
+		}
+		struct stat sb;
+		fstat(bfd, &sb);
+		json = malloc((size_t)sb.st_size + 1);
+		ssize_t n = json ? read(bfd, json, (size_t)sb.st_size) : -1;
+		close(bfd);
+		if (n != sb.st_size) {
+			free(json);
+			r = nsset_fail(err, EIO, "cannot read %s", path);
+			goto undo;
+		}
+		r = oci_state_put_file(ctr->dirfd, "config.json", json, (size_t)n, err);
+		free(json);
+		if (r < 0)
+			goto undo;
+	}
+	if ((r = oci_cgroup_create(c->cgroups_path, o->id, &ctr->cg, err)) < 0) {
+		/* Rootless, as runc and crun: without cgroupsPath or resources, a cgroup we may not
+		 * make is done without. */
+		if (geteuid() == 0 || c->cgroups_path || c->has_resources ||
+		    (r != -EACCES && r != -EPERM && r != -EROFS))
+			goto undo;
+		ctr->cg = NULL;
+		nsset_error_clear(err);
+	}
+	if (ctr->cg && ((r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0 ||
+			(r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0))
+		goto undo;
+	if (ctr->cg && c->has_resources && (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
+		goto undo;
+	if (!o->start_now) {
+		if (mkfifoat(ctr->dirfd, "exec.fifo", 0600) < 0) {
+			r = nsset_fail_errno(err, errno, "cannot make exec.fifo");
+			goto undo;
+		}
+		fifo = openat(ctr->dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fifo < 0) {
+			r = nsset_fail_errno(err, errno, "cannot open exec.fifo");
+			goto undo;
+		}
+	}
+	r = spawn(o, c, ctr, fifo, out, err);
+	if (fifo >= 0)
+		close(fifo);
+	if (r < 0)
+		goto undo;
+	if (!o->start_now) {
+		ctr->st.creator = 0;
+		ctr->st.creator_start = 0;
+		if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
+			goto undo_child;
+	}
+	if (o->pid_file && (r = oci_write_pid_file(o->pid_file, out->pid, err)) < 0)
+		goto undo_child;
+	return 0;
+
+undo_child:
+	syscall(SYS_pidfd_send_signal, out->pidfd, SIGKILL, NULL, 0);
+	while (waitpid(out->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(out->pidfd);
+	out->pidfd = -1;
+undo:
+	{
+		struct nsset_error e2 = { 0 };
+		ctr->st.pid = 0;
+		ctr->st.started = false;
+		if (ctr->cg)
+			oci_cgroup_remove(ctr->cg, &e2);
+		oci_state_remove(o->root, o->id, ctr->dirfd, &e2);
+	}
+	oci_ctr_close(ctr);
+	return r;
+}
+
+int oci_create(const struct oci_create_opts *o, struct oci_config *c, pid_t *pid,
+	       struct nsset_error *err)
+{
+	struct oci_ctr ctr;
+	struct created cr;
+	int r = create(o, c, &ctr, &cr, err);
+	if (r < 0)
+		return r;
+	*pid = cr.pid;
+	close(cr.pidfd);
+	oci_ctr_close(&ctr);
+	return 0;
+}
+
+int oci_start(const char *root, const char *id, struct nsset_error *err)
+{
+	struct oci_ctr c;
+	int r = oci_ctr_open(root, id, &c, err);
+	if (r < 0)
+		return r;
+	enum oci_status s = oci_ctr_status(&c);
+	if (s != OCI_CREATED) {
+		r = nsset_fail(err, EINVAL, "container is not in created state (%s)", oci_status_name(s));
+		goto out;
+	}
+	int fd = openat(c.dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		r = errno == ENXIO ? nsset_fail(err, ESRCH, "the container process is not waiting for start")
+				   : nsset_fail_errno(err, errno, "cannot open exec.fifo");
+		goto out;
+	}
+	ssize_t n = write(fd, "0", 1);
+	int e = errno;
+	close(fd);
+	if (n != 1) {
+		r = nsset_fail_errno(err, e, "cannot start the container process");
+		goto out;
+	}
+	unlinkat(c.dirfd, "exec.fifo", 0);
+	c.st.started = true;
+	if ((r = oci_state_write(c.dirfd, &c.st, err)) < 0)
+		goto out;
+	if (oci_ctr_config(&c, NULL) == 0)
+		oci_run_hooks(c.config, &c.st, OCI_RUNNING, HOOK_POSTSTART, NULL);
+out:
+	oci_ctr_close(&c);
+	return r;
+}
+
+/* ---- run ---------------------------------------------------------------------------------- */
+
+int oci_run(const struct oci_create_opts *o, struct oci_config *c, bool detach,
+	    struct nsset_error *err)
+{
+	struct oci_create_opts ro = *o;
+	struct oci_ctr ctr;
+	struct created cr;
+	ro.start_now = true;
+	ro.foreground = !detach && !o->console_socket;
+	int r = create(&ro, c, &ctr, &cr, err);
+	if (r < 0)
+		return r;
+	/* The lock is for the operations that follow, not for the life of the container. */
+	struct oci_state st = ctr.st;
+	memset(&ctr.st, 0, sizeof(ctr.st));
+	oci_ctr_close(&ctr);
+
+	oci_run_hooks(c, &st, OCI_RUNNING, HOOK_POSTSTART, NULL);
+	oci_state_clear(&st);
+	if (detach) {
+		close(cr.pidfd);
+		return 0;
+	}
+	struct nsset_child child = { .pid = cr.pid, .pidfd = cr.pidfd };
+	int status = nsset_child_wait(&child, err);
+	struct nsset_error e2 = { 0 };
+	if (oci_delete(o->root, o->id, true, &e2) < 0 && status >= 0)
+		oci_warn("delete %s: %s", o->id, e2.msg);
+	return status;
+}

@@ -1,0 +1,39 @@
+/* The new mount API (open_tree, fsopen/fsmount, move_mount, mount_setattr) wrapped for the
+ * rootfs files.  Every function returns 0 / an fd, or -errno with err filled (WHAT names the
+ * object in the message, e.g. "mounts[2]"). */
+#ifndef NSSET_OCI_MOUNT_API_H
+#define NSSET_OCI_MOUNT_API_H
+
+#include "rootfs.h"
+
+#include <sys/mount.h>
+
+/* A detached copy of the mount at PATH (dfd-relative; "" + dfd for the fd itself). */
+int oci_tree_clone(int dfd, const char *path, bool recursive, const char *what,
+		   struct nsset_error *err);
+/* A detached new filesystem: TYPE, SOURCE (may be NULL), DATA ("k=v,flag,..."), MS_* FLAGS
+ * (per-mount attributes go to fsmount, superblock ones to fsconfig). */
+int oci_fs_new(const char *type, const char *source, const char *data, unsigned long flags,
+	       const char *what, struct nsset_error *err);
+/* Set per-mount attributes from MS_* flags (set) and explicitly cleared MS_* (clear). */
+int oci_tree_set_flags(int fd, bool recursive, unsigned long flags, unsigned long clear,
+		       const char *what, struct nsset_error *err);
+int oci_tree_set_propagation(int fd, unsigned long propagation, const char *what,
+			     struct nsset_error *err);
+int oci_tree_idmap(int fd, int userns_fd, bool recursive, const char *what,
+		   struct nsset_error *err);
+/* Attach the detached tree FD onto the object TARGETFD (an O_PATH fd). */
+int oci_tree_attach(int fd, int targetfd, const char *what, struct nsset_error *err);
+
+/* mounts.c, for rootfs.c */
+int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
+		  const struct oci_rootfs_opts *o, struct nsset_error *err);
+/* devices.c, for rootfs.c */
+int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_error *err);
+int oci_devices_validate(const struct oci_config *c, struct nsset_error *err);
+/* A bind mount: type bind/rbind, or no type, or the bind option. */
+bool oci_mount_is_bind(const struct oci_mount *m);
+/* Is DEST (cleaned) the destination of one of c->mounts? */
+bool oci_mounts_have(const struct oci_config *c, const char *dest);
+
+#endif

@@ -1,0 +1,280 @@
+/* The container's root filesystem, in the container's child process: propagation, the root
+ * bound onto itself, mounts[], /dev, pivot_root; then masked and read-only paths, a read-only
+ * root and rootfsPropagation. */
+#include "../internal.h"
+#include "mount-api.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int paths_validate(char **paths, size_t n, const char *field, struct nsset_error *err)
+{
+	char clean[PATH_MAX];
+	for (size_t i = 0; i < n; i++) {
+		int r = paths[i] ? oci_path_clean(paths[i], clean, sizeof(clean)) : -EINVAL;
+		if (r == -EXDEV)
+			return nsset_fail(err, EINVAL, "%s[%zu]: '..' leads outside the root filesystem in '%s'",
+					  field, i, paths[i]);
+		if (r < 0)
+			return nsset_fail(err, EINVAL, "%s[%zu]: must be an absolute path", field, i);
+	}
+	return 0;
+}
+
+int oci_rootfs_validate(const struct oci_config *c, struct nsset_error *err)
+{
+	int r = oci_mounts_validate(c, err);
+	if (r == 0)
+		r = oci_sysctl_validate(c, err);
+	if (r == 0)
+		r = oci_devices_validate(c, err);
+	if (r == 0)
+		r = paths_validate(c->masked_paths, c->n_masked_paths, "linux.maskedPaths", err);
+	if (r == 0)
+		r = paths_validate(c->readonly_paths, c->n_readonly_paths, "linux.readonlyPaths", err);
+	if (r == 0 && c->rootfs_propagation) {
+		unsigned long t = oci_propagation_type(c->rootfs_propagation);
+		if (!t || (t & (t - 1)))
+			r = nsset_fail(err, EINVAL, "linux.rootfsPropagation: one of shared, slave, private, unbindable (or r*)");
+	}
+	if (r == 0 && (c->hostname || c->domainname) && !((c->ns_new | c->ns_join) & NSSET_UTS))
+		r = nsset_fail(err, EINVAL, "%s: needs a uts namespace in linux.namespaces",
+			       c->hostname ? "hostname" : "domainname");
+	if (r == 0 && (!c->root_path || c->root_path[0] != '/'))
+		r = nsset_fail(err, EINVAL, "root.path: must resolve to an absolute path");
+	/* Everything here would otherwise happen to the host's mounts. */
+	if (r == 0 && !(c->ns_new & NSSET_MNT))
+		r = nsset_fail(err, EINVAL, "linux.namespaces: the root filesystem needs a new mount namespace%s",
+			       (c->ns_join & NSSET_MNT) ? " (not one joined by path)" : "");
+	return r;
+}
+
+/* Make the mount holding PATH private (pivot_root refuses a shared parent, and a mount under a
+ * shared parent would propagate to the host): walk up with ".." until the mount id changes. */
+static int parent_mount_private(const char *path, struct nsset_error *err)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statx sx, up;
+	if (fd < 0 || statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, &sx) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return nsset_fail_errno(err, e, "root.path: %s", path);
+	}
+	for (int depth = 0; depth < 4096; depth++) {
+		int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (parent < 0 || statx(parent, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, &up) < 0) {
+			int e = errno;
+			if (parent >= 0)
+				close(parent);
+			close(fd);
+			return nsset_fail_errno(err, e, "root.path: cannot walk up from %s", path);
+		}
+		bool top = up.stx_mnt_id != sx.stx_mnt_id ||
+			   (up.stx_ino == sx.stx_ino && up.stx_dev_major == sx.stx_dev_major &&
+			    up.stx_dev_minor == sx.stx_dev_minor);
+		if (top) {
+			close(parent);
+			break;
+		}
+		close(fd);
+		fd = parent;
+		sx = up;
+	}
+	int r = oci_tree_set_propagation(fd, MS_PRIVATE, "root.path", err);
+	close(fd);
+	return r;
+}
+
+static int do_pivot(int rootfd, bool no_pivot, struct nsset_error *err)
+{
+	if (fchdir(rootfd) < 0)
+		return nsset_fail_errno(err, errno, "root.path: cannot enter the root filesystem");
+	if (no_pivot) {
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			return nsset_fail_errno(err, errno, "root.path: cannot move the root to / (--no-pivot)");
+		if (chroot(".") < 0)
+			return nsset_fail_errno(err, errno, "root.path: chroot");
+		if (chdir("/") < 0)
+			return nsset_fail_errno(err, errno, "root.path: chdir /");
+		return 0;
+	}
+	int old = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+	if (old < 0)
+		return nsset_fail_errno(err, errno, "cannot open the old root");
+	int r = 0;
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		r = nsset_fail_errno(err, errno, "root.path: pivot_root");
+	/* The old root is now stacked under ".": detach it, without propagating to the host. */
+	else if (fchdir(old) < 0)
+		r = nsset_fail_errno(err, errno, "cannot enter the old root");
+	else if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		r = nsset_fail_errno(err, errno, "cannot make the old root a slave");
+	else if (umount2(".", MNT_DETACH) < 0)
+		r = nsset_fail_errno(err, errno, "cannot detach the old root");
+	else if (chdir("/") < 0)
+		r = nsset_fail_errno(err, errno, "chdir /");
+	close(old);
+	return r;
+}
+
+int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_opts *o,
+			    struct nsset_error *err)
+{
+	int r = oci_rootfs_validate(c, err);
+	if (r < 0)
+		return r;
+	const char *root = c->root_path;
+
+	/* rprivate by default; rslave / rshared as asked (like runc: with rshared, a bind of a
+	 * host's shared mount stays in its peer group, for bidirectional volumes).  Our own mounts
+	 * all land under the root, made private below, so none reaches the host. */
+	unsigned long prop = oci_propagation_type(c->rootfs_propagation);
+	unsigned long start = (prop == MS_SLAVE || prop == MS_SHARED) ? prop : MS_PRIVATE;
+	if (mount(NULL, "/", NULL, MS_REC | start, NULL) < 0)
+		return nsset_fail_errno(err, errno, "cannot set the propagation of the mounts");
+	if (start == MS_SHARED && (r = parent_mount_private(root, err)) < 0)
+		return r;
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return nsset_fail_errno(err, errno, "root.path: cannot bind %s onto itself", root);
+	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return nsset_fail_errno(err, errno, "root.path: %s", root);
+
+	for (size_t i = 0; r == 0 && i < c->n_mounts; i++)
+		r = oci_mount_one(c, i, rootfd, o, err);
+	if (r == 0)
+		r = oci_devices_create(c, rootfd, err);
+	if (r == 0)
+		r = do_pivot(rootfd, o && o->no_pivot, err);
+	close(rootfd);
+	return r;
+}
+
+int oci_rootfs_prepare(const struct oci_config *c, struct nsset_error *err)
+{
+	return oci_rootfs_prepare_opts(c, NULL, err);
+}
+
+static int mask_path(int rootfd, const char *path, size_t i, struct nsset_error *err)
+{
+	char what[64];
+	snprintf(what, sizeof(what), "linux.maskedPaths[%zu]", i);
+	int fd = oci_open_in_root(rootfd, path, 0);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return nsset_fail_errno(err, fd, "%s: cannot resolve %s", what, path);
+	struct stat st;
+	int r, tree;
+	if (fstat(fd, &st) < 0) {
+		r = nsset_fail_errno(err, errno, "%s: %s", what, path);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode))
+		tree = oci_fs_new("tmpfs", "tmpfs", "size=0,mode=0555", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, what, err);
+	else
+		tree = oci_tree_clone(AT_FDCWD, "/dev/null", false, what, err);
+	if (tree < 0) {
+		r = tree;
+		goto out;
+	}
+	r = oci_tree_attach(tree, fd, what, err);
+	close(tree);
+out:
+	close(fd);
+	return r;
+}
+
+static int readonly_path(int rootfd, const char *path, size_t i, struct nsset_error *err)
+{
+	char what[64];
+	snprintf(what, sizeof(what), "linux.readonlyPaths[%zu]", i);
+	int fd = oci_open_in_root(rootfd, path, 0);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return nsset_fail_errno(err, fd, "%s: cannot resolve %s", what, path);
+	int r = oci_tree_clone(fd, "", true, what, err);
+	if (r >= 0) {
+		int tree = r;
+		r = oci_tree_set_flags(tree, true, MS_RDONLY, 0, what, err);
+		if (r == 0)
+			r = oci_tree_attach(tree, fd, what, err);
+		close(tree);
+	}
+	close(fd);
+	return r;
+}
+
+int oci_rootfs_finalize(const struct oci_config *c, struct nsset_error *err)
+{
+	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return nsset_fail_errno(err, errno, "cannot open /");
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < c->n_masked_paths; i++)
+		r = mask_path(rootfd, c->masked_paths[i], i, err);
+	for (size_t i = 0; r == 0 && i < c->n_readonly_paths; i++)
+		r = readonly_path(rootfd, c->readonly_paths[i], i, err);
+	if (r == 0 && c->root_readonly)
+		r = oci_tree_set_flags(rootfd, false, MS_RDONLY, 0, "root.readonly", err);
+	if (r == 0 && c->rootfs_propagation) {
+		r = oci_tree_set_propagation(rootfd, c->rootfs_propagation, "linux.rootfsPropagation", err);
+		/* a mount's own propagation option wins over the recursive root one */
+		for (size_t i = 0; r == 0 && i < c->n_mounts; i++) {
+			if (!c->mounts[i].propagation)
+				continue;
+			char what[32];
+			snprintf(what, sizeof(what), "mounts[%zu]", i);
+			int fd = oci_open_in_root(rootfd, c->mounts[i].destination, 0);
+			if (fd < 0) {
+				r = nsset_fail_errno(err, fd, "%s.destination: cannot resolve %s", what,
+						     c->mounts[i].destination);
+				break;
+			}
+			r = oci_tree_set_propagation(fd, c->mounts[i].propagation, what, err);
+			close(fd);
+		}
+	}
+	close(rootfd);
+	return r;
+}
+
+int oci_rootfs_setup(const struct oci_config *c, const struct oci_rootfs_opts *o,
+		     struct nsset_error *err)
+{
+	int r = oci_rootfs_prepare_opts(c, o, err);
+	if (r == 0)
+		r = oci_set_hostname(c, err);
+	if (r == 0)
+		r = oci_sysctl_apply(c, err);
+	if (r == 0)
+		r = oci_rootfs_finalize(c, err);
+	return r;
+}
+
+int oci_rootfs_bind_console(int pty_fd, struct nsset_error *err)
+{
+	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return nsset_fail_errno(err, errno, "cannot open /");
+	int r = oci_open_in_root(rootfd, "/dev/console", 'f');
+	close(rootfd);
+	if (r < 0)
+		return nsset_fail_errno(err, r, "cannot create /dev/console");
+	int target = r;
+	r = oci_tree_clone(pty_fd, "", false, "/dev/console", err);
+	if (r >= 0) {
+		int tree = r;
+		r = oci_tree_attach(tree, target, "/dev/console", err);
+		close(tree);
+	}
+	close(target);
+	return r;
+}

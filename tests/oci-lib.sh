@@ -1,0 +1,49 @@
+# Helpers for the OCI tests (sourced by tests/integration/oci-*.sh).
+# Every test keeps its state under $TMPDIR_TEST/state (--root), so nothing reaches /run.
+
+OCI_STATE() { echo "$TMPDIR_TEST/state"; }
+oci() { "$NSSET" --root "$TMPDIR_TEST/state" "$@"; }
+
+# oci_bundle DIR ARGS_JSON [ROOTFS]: a bundle from `nsset spec`, no terminal, the given args,
+# root.path = ROOTFS (default $ROOTFS, read-only).
+oci_bundle() {
+	local dir=$1 args=$2 rootfs=${3:-$ROOTFS} d=$'\001'
+	mkdir -p "$dir"
+	(cd "$dir" && "$NSSET" spec) || fail "spec failed"
+	args=${args//\\/\\\\}
+	args=${args//&/\\&}
+	sed -i -e 's|"terminal": true|"terminal": false|' \
+		-e "s${d}\"args\": \\[ \"sh\" \\]${d}\"args\": $args${d}" \
+		-e "s|\"path\": \"rootfs\"|\"path\": \"$rootfs\"|" "$dir/config.json"
+	! grep -q '"args": \[ "sh" \]' "$dir/config.json" || [ "$args" = '[ "sh" ]' ] || fail "oci_bundle: args not set"
+}
+
+# oci_edit DIR SED-EXPRESSION: change the bundle's config.json.
+oci_edit() { sed -i -e "$2" "$1/config.json"; }
+
+# The pid of a container, from `state`.
+oci_pid() { oci state "$1" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p'; }
+oci_status() { oci state "$1" 2>/dev/null | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }
+
+# create ID in the background-safe way (the container keeps our stdio otherwise).
+oci_create() { # BUNDLE ID [OPTIONS...]
+	local b=$1 id=$2
+	shift 2
+	oci create --bundle "$b" "$@" "$id" </dev/null >"$TMPDIR_TEST/$id.out" 2>"$TMPDIR_TEST/$id.err"
+}
+
+# Delete a container when the test ends, whatever happened.
+oci_defer_delete() { defer "\"$NSSET\" --root \"$TMPDIR_TEST/state\" delete --force $1"; }
+
+# No state, cgroup or process left for ID.
+oci_assert_gone() { # ID [PID]
+	[ ! -e "$TMPDIR_TEST/state/$1" ] || fail "state of $1 left behind"
+	local d
+	for d in /sys/fs/cgroup/*/nsset/"$1" /sys/fs/cgroup/nsset/"$1"; do
+		[ ! -e "$d" ] || fail "cgroup $d left behind"
+	done
+	if [ -n "${2:-}" ]; then
+		wait_for sh -c "! kill -0 $2 2>/dev/null || grep -q '^State:.*Z' /proc/$2/status" ||
+			fail "process $2 left behind"
+	fi
+}

@@ -1,0 +1,357 @@
+/* Unit tests for the config.json parser (lib/oci/config.c, config_linux.c) and the state
+ * helpers (lib/oci/state.c): a full good config, and each class of bad input, whose message
+ * must name the JSON path. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "nsset.h"
+#include "oci/config.h"
+#include "oci/state.h"
+
+/* The pid namespace last, so that the indices of the others do not depend on the build. */
+#if NSSET_BUILD_PID_NS
+#define PID_NS ", { \"type\": \"pid\" }"
+#define N_NS 5
+#define NS_PID NSSET_PID
+#else
+#define PID_NS ""
+#define N_NS 4
+#define NS_PID 0
+#endif
+
+static const char good[] =
+"{ \"ociVersion\": \"1.0.2\",\n"
+"  \"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
+"  \"hostname\": \"box\", \"domainname\": \"example\",\n"
+"  \"process\": { \"terminal\": true, \"consoleSize\": { \"height\": 24, \"width\": 80 },\n"
+"    \"user\": { \"uid\": 1000, \"gid\": 100, \"umask\": 18, \"additionalGids\": [ 5, 6 ] },\n"
+"    \"args\": [ \"sh\", \"-c\", \"true\" ], \"env\": [ \"PATH=/bin\", \"A=b=c\" ], \"cwd\": \"/tmp\",\n"
+"    \"capabilities\": { \"bounding\": [ \"CAP_SYS_ADMIN\", \"CAP_KILL\" ], \"effective\": [ \"CAP_KILL\" ],\n"
+"      \"permitted\": [ \"CAP_KILL\" ], \"ambient\": [], \"inheritable\": [ \"cap_chown\" ] },\n"
+"    \"rlimits\": [ { \"type\": \"RLIMIT_NOFILE\", \"soft\": 1024, \"hard\": 2048 } ],\n"
+"    \"noNewPrivileges\": true, \"oomScoreAdj\": -100, \"apparmorProfile\": \"p\", \"selinuxLabel\": \"l\" },\n"
+"  \"mounts\": [\n"
+"    { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
+"    { \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+"      \"options\": [ \"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\" ] },\n"
+"    { \"destination\": \"/data\", \"source\": \"/srv\", \"options\": [ \"rbind\", \"ro\", \"rw\", \"rslave\", \"nodev\", \"idmap\" ] }\n"
+"  ],\n"
+"  \"hooks\": { \"prestart\": [ { \"path\": \"/bin/true\", \"args\": [ \"true\" ], \"timeout\": 5 } ],\n"
+"    \"poststop\": [ { \"path\": \"/bin/false\" } ] },\n"
+"  \"annotations\": { \"k\": \"v\" },\n"
+"  \"linux\": {\n"
+"    \"namespaces\": [ { \"type\": \"network\", \"path\": \"/run/netns/x\" },\n"
+"      { \"type\": \"mount\" }, { \"type\": \"uts\" }, { \"type\": \"user\" }" PID_NS " ],\n"
+"    \"uidMappings\": [ { \"containerID\": 0, \"hostID\": 100000, \"size\": 65536 } ],\n"
+"    \"gidMappings\": [ { \"containerID\": 0, \"hostID\": 100000, \"size\": 65536 } ],\n"
+"    \"sysctl\": { \"net.ipv4.ip_forward\": \"1\" },\n"
+"    \"resources\": { \"memory\": { \"limit\": 1048576 }, \"pids\": { \"limit\": 10 },\n"
+"      \"cpu\": { \"shares\": 512, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0\" },\n"
+"      \"devices\": [ { \"allow\": false, \"access\": \"rwm\" }, { \"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rw\" } ] },\n"
+"    \"cgroupsPath\": \"/nsset/test\",\n"
+"    \"devices\": [ { \"type\": \"c\", \"path\": \"/dev/fuse\", \"major\": 10, \"minor\": 229, \"fileMode\": 438, \"uid\": 0, \"gid\": 0 } ],\n"
+"    \"maskedPaths\": [ \"/proc/kcore\" ], \"readonlyPaths\": [ \"/proc/sys\" ],\n"
+"    \"rootfsPropagation\": \"rslave\", \"mountLabel\": \"m\",\n"
+"    \"personality\": { \"domain\": \"LINUX\" },\n"
+"    \"seccomp\": { \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38,\n"
+"      \"architectures\": [ \"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\" ], \"flags\": [ \"SECCOMP_FILTER_FLAG_LOG\" ],\n"
+"      \"syscalls\": [ { \"names\": [ \"read\", \"write\" ], \"action\": \"SCMP_ACT_ALLOW\" },\n"
+"        { \"names\": [ \"personality\" ], \"action\": \"SCMP_ACT_ALLOW\",\n"
+"          \"args\": [ { \"index\": 0, \"value\": 8, \"op\": \"SCMP_CMP_EQ\" } ] },\n"
+"        { \"names\": [ \"mkdir\" ], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1 } ] } } }\n";
+
+static void good_config(void **state)
+{
+	(void)state;
+	struct oci_config *c;
+	struct nsset_error err = { 0 };
+	int r = oci_config_parse(good, "/bundle", &c, &err);
+	if (r < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(c->root_path, "/bundle/rootfs");
+	assert_true(c->root_readonly);
+	assert_string_equal(c->hostname, "box");
+	assert_string_equal(c->domainname, "example");
+	/* process */
+	assert_true(c->process.terminal);
+	assert_int_equal(c->process.console_height, 24);
+	assert_int_equal(c->process.console_width, 80);
+	assert_int_equal(c->process.n_args, 3);
+	assert_string_equal(c->process.args[2], "true");
+	assert_null(c->process.args[3]);
+	assert_string_equal(c->process.env[1], "A=b=c");
+	assert_string_equal(c->process.cwd, "/tmp");
+	assert_int_equal(c->process.user.uid, 1000);
+	assert_int_equal(c->process.user.gid, 100);
+	assert_true(c->process.user.has_umask);
+	assert_int_equal(c->process.user.umask, 022);
+	assert_int_equal(c->process.user.n_additional_gids, 2);
+	assert_int_equal(c->process.user.additional_gids[1], 6);
+	assert_true(c->process.has_caps);
+	assert_int_equal(c->process.caps.bounding, (1ULL << 21) | (1ULL << 5));
+	assert_int_equal(c->process.caps.effective, 1ULL << 5);
+	assert_int_equal(c->process.caps.inheritable, 1ULL << 0);
+	assert_int_equal(c->process.caps.ambient, 0);
+	assert_int_equal(c->process.n_rlimits, 1);
+	assert_int_equal(c->process.rlimits[0].resource, RLIMIT_NOFILE);
+	assert_int_equal(c->process.rlimits[0].soft, 1024);
+	assert_int_equal(c->process.rlimits[0].hard, 2048);
+	assert_true(c->process.no_new_privileges);
+	assert_true(c->process.has_oom_score_adj);
+	assert_int_equal(c->process.oom_score_adj, -100);
+	assert_string_equal(c->process.apparmor_profile, "p");
+	assert_string_equal(c->process.selinux_label, "l");
+	/* mounts */
+	assert_int_equal(c->n_mounts, 3);
+	assert_string_equal(c->mounts[1].data, "mode=755,size=65536k");
+	assert_int_equal(c->mounts[1].flags, MS_NOSUID | MS_STRICTATIME);
+	assert_null(c->mounts[2].type);
+	assert_int_equal(c->mounts[2].flags, MS_BIND | MS_REC | MS_NODEV);
+	assert_int_equal(c->mounts[2].clear, MS_RDONLY);
+	assert_int_equal(c->mounts[2].propagation, MS_SLAVE | MS_REC);
+	assert_true(c->mounts[2].idmap);
+	assert_false(c->mounts[2].recursive_idmap);
+	assert_null(c->mounts[2].data);
+	/* hooks, annotations */
+	assert_int_equal(c->hooks.n_prestart, 1);
+	assert_int_equal(c->hooks.prestart[0].timeout, 5);
+	assert_string_equal(c->hooks.prestart[0].args[0], "true");
+	assert_int_equal(c->hooks.n_poststop, 1);
+	assert_null(c->hooks.poststop[0].args);
+	assert_int_equal(c->n_annotations, 1);
+	assert_string_equal(c->annotations[0], "k=v");
+	/* linux */
+	assert_int_equal(c->n_namespaces, N_NS);
+	assert_int_equal(c->ns_new, NS_PID | NSSET_MNT | NSSET_UTS | NSSET_USER);
+	assert_int_equal(c->ns_join, NSSET_NET);
+	assert_string_equal(c->namespaces[0].path, "/run/netns/x");
+	assert_int_equal(c->uid_mappings[0].host_id, 100000);
+	assert_int_equal(c->gid_mappings[0].size, 65536);
+	assert_int_equal(c->n_sysctl, 1);
+	assert_string_equal(c->sysctl[0].key, "net.ipv4.ip_forward");
+	assert_true(c->has_resources);
+	assert_true(c->resources.has_memory_limit);
+	assert_int_equal(c->resources.memory_limit, 1048576);
+	assert_int_equal(c->resources.pids_limit, 10);
+	assert_int_equal(c->resources.cpu_shares, 512);
+	assert_int_equal(c->resources.cpu_quota, 50000);
+	assert_string_equal(c->resources.cpu_cpus, "0");
+	assert_int_equal(c->resources.n_devices, 2);
+	assert_int_equal(c->resources.devices[0].type, 'a');
+	assert_int_equal(c->resources.devices[0].major, -1);
+	assert_int_equal(c->resources.devices[1].minor, 3);
+	assert_string_equal(c->resources.devices[1].access, "rw");
+	assert_string_equal(c->cgroups_path, "/nsset/test");
+	assert_int_equal(c->n_devices, 1);
+	assert_int_equal(c->devices[0].file_mode, 0666);
+	assert_string_equal(c->masked_paths[0], "/proc/kcore");
+	assert_string_equal(c->readonly_paths[0], "/proc/sys");
+	assert_int_equal(c->rootfs_propagation, MS_SLAVE | MS_REC);
+	assert_string_equal(c->mount_label, "m");
+	assert_true(c->has_personality);
+	/* seccomp */
+	assert_non_null(c->seccomp);
+	assert_int_equal(c->seccomp->default_action, SCMP_ACT_ERRNO(38));
+	assert_int_equal(c->seccomp->n_arches, 2);
+	assert_int_equal(c->seccomp->arches[0], SCMP_ARCH_X86_64);
+	assert_int_equal(c->seccomp->n_syscalls, 3);
+	assert_int_equal(c->seccomp->syscalls[0].n_names, 2);
+	assert_int_equal(c->seccomp->syscalls[1].args[0].op, SCMP_CMP_EQ);
+	assert_int_equal(c->seccomp->syscalls[1].args[0].value, 8);
+	assert_int_equal(c->seccomp->syscalls[2].action, SCMP_ACT_ERRNO(1));
+	oci_config_free(c);
+}
+
+/* Replace the first occurrence of FROM in the good config by TO and expect an error whose
+ * message contains WANT. */
+static void expect_bad(const char *from, const char *to, const char *want)
+{
+	const char *at = strstr(good, from);
+	if (!at)
+		fail_msg("test bug: '%s' is not in the good config", from);
+	size_t len = strlen(good) - strlen(from) + strlen(to) + 1;
+	char *json = malloc(len);
+	snprintf(json, len, "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+	struct oci_config *c = (struct oci_config *)0x1;
+	struct nsset_error err = { 0 };
+	int r = oci_config_parse(json, "/bundle", &c, &err);
+	free(json);
+	if (r == 0)
+		fail_msg("accepted a config with '%s' instead of '%s'", to, from);
+	assert_int_equal(r, -EINVAL);
+	assert_null(c);
+	if (!strstr(err.msg, want))
+		fail_msg("message '%s' does not contain '%s'", err.msg, want);
+}
+
+static void malformed_json(void **state)
+{
+	(void)state;
+	expect_bad("\"hostname\": \"box\",", "\"hostname\": \"box\",,", "malformed JSON at line 3");
+	expect_bad("\"annotations\": { \"k\": \"v\" }", "\"annotations\": { \"k\": \"v\" ", "malformed JSON");
+	struct oci_config *c;
+	struct nsset_error err = { 0 };
+	assert_int_equal(oci_config_parse("", "/b", &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "malformed JSON"));
+	assert_int_equal(oci_config_parse("{} x", "/b", &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "trailing"));
+	assert_int_equal(oci_config_parse("[1]", "/b", &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "top level must be an object"));
+}
+
+static void wrong_types(void **state)
+{
+	(void)state;
+	expect_bad("\"args\": [ \"sh\", \"-c\", \"true\" ]", "\"args\": []",
+		   "process.args: must be a non-empty array of strings");
+	expect_bad("\"args\": [ \"sh\", \"-c\", \"true\" ]", "\"args\": [ \"sh\", 3 ]",
+		   "process.args: must be a non-empty array of strings");
+	expect_bad("\"args\": [ \"sh\", \"-c\", \"true\" ]", "\"args\": \"sh\"",
+		   "process.args: must be a non-empty array of strings");
+	expect_bad("\"terminal\": true", "\"terminal\": \"yes\"", "process.terminal: must be a boolean");
+	expect_bad("\"uid\": 1000", "\"uid\": -1", "process.user.uid: out of range");
+	expect_bad("\"uid\": 1000", "\"uid\": 1.5", "process.user.uid: must be an integer");
+	expect_bad("\"hostname\": \"box\"", "\"hostname\": 7", "hostname: must be a string");
+	expect_bad("\"cwd\": \"/tmp\"", "\"cwd\": \"tmp\"", "process.cwd: must be an absolute path");
+	expect_bad("\"A=b=c\"", "\"novalue\"", "process.env[1]: must be KEY=VALUE");
+	expect_bad("\"oomScoreAdj\": -100", "\"oomScoreAdj\": -1001", "process.oomScoreAdj: out of range");
+	expect_bad("\"mounts\": [", "\"mounts\": {}, \"x\": [", "mounts: must be an array");
+	expect_bad("\"pids\": { \"limit\": 10", "\"pids\": { \"limit\": \"10\"", "linux.resources.pids.limit: must be an integer");
+	expect_bad("\"net.ipv4.ip_forward\": \"1\"", "\"net.ipv4.ip_forward\": 1",
+		   "linux.sysctl.net.ipv4.ip_forward: must be a string");
+	expect_bad("\"timeout\": 5", "\"timeout\": 0", "hooks.prestart[0].timeout: out of range");
+	expect_bad("\"path\": \"/bin/true\"", "\"path\": \"true\"", "hooks.prestart[0].path: must be an absolute path");
+	expect_bad("\"k\": \"v\"", "\"k\": 1", "annotations.k: must be a string");
+}
+
+static void bad_values(void **state)
+{
+	(void)state;
+	expect_bad("\"root\": { \"path\": \"rootfs\", \"readonly\": true },", "", "root: missing");
+	expect_bad("\"path\": \"rootfs\"", "\"path\": \"\"", "root.path: must be a non-empty string");
+	expect_bad("\"ociVersion\": \"1.0.2\"", "\"ociVersion\": \"2.0.0\"", "ociVersion: unsupported major version 2");
+	expect_bad("\"ociVersion\": \"1.0.2\"", "\"ociVersion\": \"one\"", "ociVersion: \"one\" is not a version");
+	expect_bad("\"ociVersion\": \"1.0.2\",", "", "ociVersion: missing");
+	expect_bad("\"destination\": \"/data\"", "\"destination\": \"data\"",
+		   "mounts[2].destination: must be an absolute path");
+	expect_bad("\"destination\": \"/data\"", "\"destination\": \"/data/../../etc\"",
+		   "mounts[2].destination: must not contain \"..\"");
+	expect_bad("{ \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" }",
+		   "{ \"destination\": \"/proc\", \"source\": \"proc\" }", "mounts[0].type: is required");
+	expect_bad("{ \"type\": \"mount\" }", "{ \"type\": \"foo\" }",
+		   "linux.namespaces[1].type: unknown namespace type \"foo\"");
+	expect_bad("{ \"type\": \"uts\" }", "{ \"type\": \"mount\" }",
+		   "linux.namespaces[2].type: duplicate namespace type \"mount\"");
+	expect_bad("{ \"type\": \"mount\" }", "{ \"type\": \"mnt\" }", "unknown namespace type \"mnt\"");
+	expect_bad("\"path\": \"/run/netns/x\"", "\"path\": \"x\"", "linux.namespaces[0].path: must be an absolute path");
+#if !NSSET_BUILD_PID_NS
+	expect_bad("{ \"type\": \"mount\" }", "{ \"type\": \"pid\" }",
+		   "linux.namespaces[1].type: pid namespaces are not built into this nsset (-Dpid_ns=false)");
+#endif
+	expect_bad("\"RLIMIT_NOFILE\"", "\"RLIMIT_BOGUS\"", "process.rlimits[0].type: unknown rlimit \"RLIMIT_BOGUS\"");
+	expect_bad("\"soft\": 1024", "\"soft\": 4096", "process.rlimits[0]: soft limit is above the hard limit");
+	expect_bad("\"CAP_SYS_ADMIN\"", "\"CAP_BOGUS\"", "process.capabilities.bounding[0]: unknown capability \"CAP_BOGUS\"");
+	expect_bad("{ \"type\": \"user\" }", "{ \"type\": \"ipc\" }", "linux.uidMappings: needs a new user namespace");
+	expect_bad("\"size\": 65536", "\"size\": 0", "linux.uidMappings[0].size: out of range");
+	expect_bad("\"rootfsPropagation\": \"rslave\"", "\"rootfsPropagation\": \"sideways\"",
+		   "linux.rootfsPropagation: unknown propagation \"sideways\"");
+	expect_bad("\"domain\": \"LINUX\"", "\"domain\": \"BSD\"", "linux.personality.domain");
+	expect_bad("\"type\": \"c\", \"path\": \"/dev/fuse\"", "\"type\": \"x\", \"path\": \"/dev/fuse\"",
+		   "linux.devices[0].type");
+	expect_bad("\"path\": \"/dev/fuse\"", "\"path\": \"/dev/../etc/fuse\"", "linux.devices[0].path");
+	expect_bad("\"access\": \"rw\"", "\"access\": \"rwx\"", "linux.resources.devices[1].access");
+	expect_bad("\"cgroupsPath\": \"/nsset/test\"", "\"cgroupsPath\": \"/nsset/../x\"", "linux.cgroupsPath");
+	expect_bad("{ \"type\": \"uts\" }", "{ \"type\": \"ipc\" }", "hostname: needs a new UTS namespace");
+}
+
+static void bad_seccomp(void **state)
+{
+	(void)state;
+	expect_bad("\"defaultAction\": \"SCMP_ACT_ERRNO\"", "\"defaultAction\": \"SCMP_ACT_MAYBE\"",
+		   "linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_MAYBE\"");
+	expect_bad("\"SCMP_ARCH_X86\"", "\"SCMP_ARCH_VAX\"", "linux.seccomp.architectures[1]: unknown architecture");
+	expect_bad("\"SECCOMP_FILTER_FLAG_LOG\"", "\"SECCOMP_FILTER_FLAG_NOPE\"", "linux.seccomp.flags[0]");
+	expect_bad("\"op\": \"SCMP_CMP_EQ\"", "\"op\": \"SCMP_CMP_LIKE\"",
+		   "linux.seccomp.syscalls[1].args[0].op: unknown operator \"SCMP_CMP_LIKE\"");
+	expect_bad("\"index\": 0", "\"index\": 6", "linux.seccomp.syscalls[1].args[0].index: out of range");
+	expect_bad("\"names\": [ \"read\", \"write\" ]", "\"names\": []", "linux.seccomp.syscalls[0].names");
+	expect_bad("\"errnoRet\": 1", "\"errnoRet\": \"EPERM\"", "linux.seccomp.syscalls[2].errnoRet: must be an integer");
+}
+
+static void process_file(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/nsset-unit-process.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char *p = "{ \"args\": [ \"ls\" ], \"cwd\": \"/\", \"env\": [ \"X=1\" ] }";
+	assert_int_equal(write(fd, p, strlen(p)), (ssize_t)strlen(p));
+	close(fd);
+	struct oci_process proc;
+	struct nsset_error err = { 0 };
+	assert_int_equal(oci_process_parse_file(path, &proc, &err), 0);
+	assert_string_equal(proc.args[0], "ls");
+	assert_string_equal(proc.env[0], "X=1");
+	oci_process_clear(&proc);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, "{ \"cwd\": \"/\" }", 14), 14);
+	close(fd);
+	assert_int_equal(oci_process_parse_file(path, &proc, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "process.args: must be a non-empty array of strings"));
+	unlink(path);
+}
+
+static void ids(void **state)
+{
+	(void)state;
+	struct nsset_error err = { 0 };
+	assert_int_equal(oci_id_check("web-1_a.b+c", &err), 0);
+	assert_int_equal(oci_id_check("", &err), -EINVAL);
+	assert_int_equal(oci_id_check("..", &err), -EINVAL);
+	assert_int_equal(oci_id_check("a/b", &err), -EINVAL);
+	assert_int_equal(oci_id_check("a b", &err), -EINVAL);
+	char longid[200];
+	memset(longid, 'a', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	assert_int_equal(oci_id_check(longid, &err), -EINVAL);
+}
+
+static void names(void **state)
+{
+	(void)state;
+	char buf[64];
+	assert_string_equal(oci_cap_name(21, buf, sizeof(buf)), "CAP_SYS_ADMIN");
+	unsigned long f;
+	assert_int_equal(oci_propagation_by_name("rprivate", &f), 0);
+	assert_int_equal(f, MS_PRIVATE | MS_REC);
+	assert_int_equal(oci_propagation_by_name("rpublic", &f), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(good_config),
+		cmocka_unit_test(malformed_json),
+		cmocka_unit_test(wrong_types),
+		cmocka_unit_test(bad_values),
+		cmocka_unit_test(bad_seccomp),
+		cmocka_unit_test(process_file),
+		cmocka_unit_test(ids),
+		cmocka_unit_test(names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
