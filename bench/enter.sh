@@ -2,7 +2,8 @@
 # bench/enter.sh: entering a named set.
 #  1. `nsset enter NAME -- /bin/true` against `nsenter -t PID -a /bin/true` (util-linux, the same
 #     namespaces: user, mnt, uts, ipc, net, pid with a fork), same hyperfine run; the ratio
-#     (goal: at most 0.8).
+#     (goal: at most 0.8); then the CPU time (perf stat task-clock), and both run by run
+#     interleaved (bench/alternate.c: wall and CPU ratios).
 #  2. `nsset enter` with 1, 10, 100 and 1,000 sets in the registry (goal: flat, the largest at
 #     most 1.1x the smallest).
 #  3. `nsset ls` with 1, 10, 100 and 1,000 sets (time and growth).
@@ -11,6 +12,7 @@
 set -eu
 NSSET=${NSSET:-build/cli/nsset}
 NSSET=$(readlink -f "$NSSET")
+BENCH=$(cd "$(dirname "$0")" && pwd)
 RUNS=${1:-300}
 out=$(mktemp -d /tmp/nsset-bench.XXXXXX)
 REG=$out/reg
@@ -45,6 +47,14 @@ if command -v perf >/dev/null && perf stat -x, -e task-clock true >/dev/null 2>&
 	cpu() { perf stat -r "$RUNS" -x, -e task-clock "$@" 2>&1 >/dev/null | cut -d, -f1; }
 	cn=$(cpu $enter_cmd) cu=$(cpu $nsenter_cmd)
 	awk -v n="$cn" -v u="$cu" 'BEGIN { printf "  CPU time (perf stat task-clock, mean): nsset %.3f ms, nsenter %.3f ms, ratio %.2f\n", n, u, n / u }'
+fi
+
+# Run by run interleaved (bench/alternate.c): a change of load hits both alike.
+if cc -O2 -o "$out/alternate" "$BENCH/alternate.c"; then
+	"$out/alternate" "$RUNS" $enter_cmd \; $nsenter_cmd >"$out/alt.txt" || { cat "$out/alt.txt"; exit 1; }
+	echo "  interleaved, run by run (bench/alternate.c), $RUNS runs each:"
+	sed "s|$NSSET|nsset|; s/^/  /" "$out/alt.txt"
+	awk '$1 == 1 {w = $2; c = $6} $1 == 2 {printf "  ratio nsset/nsenter (interleaved): wall %.2f (median), cpu %.2f (mean)\n", w / $2, c / $6}' "$out/alt.txt"
 fi
 
 # Registries of 1, 10, 100 and 1,000 sets, each with the set "bench" (the same holder) and

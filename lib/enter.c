@@ -28,6 +28,7 @@ struct target {
 	pid_t member;                     /* a living process in every namespace to join */
 	int pidfd;                        /* its pidfd */
 	int rootfd, cwdfd;                /* its root and cwd (when joining its mount namespace) */
+	bool shared_skipped;              /* skip_shared() done: join has only what differs */
 };
 
 static void target_init(struct target *t)
@@ -57,6 +58,9 @@ static void skip_shared(struct target *t)
 {
 	size_t nk;
 	const struct nsset_kind *ks = nsset_kinds(&nk);
+	if (t->shared_skipped)
+		return; /* once is enough: the caller's namespaces do not change meanwhile */
+	t->shared_skipped = true;
 	for (size_t i = 0; i < nk; i++) {
 		if (!(t->join & ks[i].flag))
 			continue;

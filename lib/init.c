@@ -43,6 +43,9 @@ void nsset__init(const struct nsset_child_ctx *c)
 	if (!c->pid_ns)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 
+	/* In the caller's memory, nothing in the namespaces may reach it (spawn.c). */
+	if (c->shared)
+		prctl(PR_SET_DUMPABLE, 0);
 	if (o->argv || o->child_main) {
 		/* vfork when the child only execs: no copy of the init's memory to make and drop. */
 		cmd = o->argv ? vfork() : fork();
@@ -53,7 +56,6 @@ void nsset__init(const struct nsset_child_ctx *c)
 		if (cmd == 0)
 			nsset__child_exec(c); /* reports an exec failure on the channel itself */
 	}
-	nsset__unpin(c);
 	/* The parent sees EOF once the command has exec'd and this copy is closed. */
 	close(c->sock);
 	/* Nothing of the caller's stays open in a long-lived init (a holder above all): a pipe or

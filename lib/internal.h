@@ -41,15 +41,11 @@ struct nsset_child_ctx {
 	bool self_maps;      /* the child writes its own maps (self_uid, self_gid) */
 	struct nsset_idmap self_uid, self_gid;
 	int events;          /* the init tells the parent the command stopped ('S'), or -1 */
-	bool pinned;         /* the start-up runs on one CPU; cpus is the mask to give back */
-	cpu_set_t cpus;
+	bool shared;         /* the init runs in the caller's memory (spawn.c): non-dumpable */
 };
 
 /* Act as if the kernel had no clone3 (unit tests of the fallback). */
 extern bool nsset__no_clone3;
-
-/* Give the calling task the caller's CPU mask back after a pinned start-up. */
-void nsset__unpin(const struct nsset_child_ctx *c);
 
 /* Write the caller's own single-id maps into its new user namespace (/proc/self, setgroups
  * "deny" first, as an unprivileged process must). */
