@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #ifndef F_SEAL_FUTURE_WRITE
@@ -27,6 +28,26 @@ bool oci_is_cloned_binary(void)
 	int seals = fcntl(fd, F_GET_SEALS);
 	close(fd);
 	return seals >= 0 && (seals & REQUIRED_SEALS) == REQUIRED_SEALS;
+}
+
+/* The running binary is already out of a container's reach when its mount is read-only: an
+ * open for writing through /proc/PID/exe (or a kept descriptor reopened through
+ * /proc/self/fd) resolves to that same mount and fails with EROFS, and the mount belongs to
+ * the host's mount namespace, which no container process can remount (mount(2) and
+ * mount_setattr(2) refuse a mount of another namespace).  This is what crun's own re-exec
+ * builds (a read-only bind mount of itself); a binary installed on a read-only mount (or
+ * bind-mounted read-only over itself) needs no copy.  statvfs reports the mount's flags
+ * (MNT_READONLY) as well as the file system's. */
+static bool on_read_only_mount(int *seals)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	*seals = fcntl(fd, F_GET_SEALS);
+	struct statvfs st;
+	bool ro = fstatvfs(fd, &st) == 0 && (st.f_flag & ST_RDONLY);
+	close(fd);
+	return ro;
 }
 
 static int make_clone(struct nsset_error *err)
@@ -74,7 +95,9 @@ static int make_clone(struct nsset_error *err)
 
 int oci_ensure_cloned_binary(char **argv, struct nsset_error *err)
 {
-	bool cloned = oci_is_cloned_binary();
+	int seals = -1;
+	bool ro = on_read_only_mount(&seals);
+	bool cloned = ro || (seals >= 0 && (seals & REQUIRED_SEALS) == REQUIRED_SEALS);
 	bool guard = getenv(GUARD) != NULL;
 	if (guard)
 		unsetenv(GUARD);
