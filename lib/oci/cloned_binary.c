@@ -3,6 +3,8 @@
  * host's binary (the approach of runc's and crun's cloned_binary.c). */
 #include "internal.h"
 #include "oci/cloned_binary.h"
+#include "oci/config.h"
+#include "config.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -115,4 +117,49 @@ int oci_ensure_cloned_binary(char **argv, struct nsset_error *err)
 	unsetenv(GUARD);
 	close(fd);
 	return nsset_fail_errno(err, e, "cannot re-execute the runtime from its sealed copy");
+}
+
+#if NSSET_HAVE_DMZ
+extern const unsigned char oci_dmz_blob[];
+extern const size_t oci_dmz_blob_size;
+#endif
+
+bool oci_dmz_usable(const struct oci_config *c)
+{
+#if NSSET_HAVE_DMZ
+	return (c->ns_new & NSSET_PID) && !(c->ns_join & NSSET_PID) && !(c->ns_new & NSSET_USER) &&
+	       !(c->ns_join & NSSET_USER) && !c->seccomp;
+#else
+	(void)c;
+	return false;
+#endif
+}
+
+int oci_dmz_open(struct nsset_error *err)
+{
+#if NSSET_HAVE_DMZ
+	int fd = memfd_create("nsset-dmz", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return nsset_fail_errno(err, errno, "memfd_create");
+	size_t off = 0;
+	while (off < oci_dmz_blob_size) {
+		ssize_t n = write(fd, oci_dmz_blob + off, oci_dmz_blob_size - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			return nsset_fail_errno(err, e, "cannot write nsset-dmz into a memfd");
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0555) != 0 || fcntl(fd, F_ADD_SEALS, REQUIRED_SEALS) != 0) {
+		int e = errno;
+		close(fd);
+		return nsset_fail_errno(err, e, "cannot seal nsset-dmz");
+	}
+	return fd;
+#else
+	return nsset_fail(err, EOPNOTSUPP, "nsset-dmz is not built into this nsset");
+#endif
 }
