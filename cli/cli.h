@@ -5,6 +5,9 @@
 #include "config.h"
 #include "nsset.h"
 
+#include <getopt.h>
+#include <stdio.h>
+
 /* Global options given before the verb (the OCI runtime's, as conmon and containerd pass them). */
 struct cli_global {
 	const char *root;        /* --root DIR: OCI state directory */
@@ -40,9 +43,28 @@ int cli_enter(int argc, char **argv);
 int cli_ls(int argc, char **argv);
 int cli_release(int argc, char **argv);
 
-/* Named sets (cli/setargs.c): a word naming kinds ("net", "mnt,uts", "all") adds them to
- * *flags and returns true; a pid is a positive decimal number. */
-bool cli_kinds_word(const char *arg, nsset_flags_t *flags);
+/* Named sets (cli/setargs.c).  Kinds are given as words ("net", "mnt,uts", "all") or as
+ * util-linux's options, from the kinds table (-n/--net, -m/--mount, ..., -a/--all).  "all"
+ * means every namespace the target has (flags 0 for the library). */
+struct cli_kinds {
+	nsset_flags_t flags;
+	bool all;
+};
+/* A word naming kinds: adds them and returns true; false when it names none. */
+bool cli_kinds_word(const char *arg, struct cli_kinds *kinds);
+/* Fill opts (room for max, then a NULL row is NOT added) and shortopts ("+:" then the kinds'
+ * letters and 'a', NUL-terminated) with the kinds' options; returns how many opts rows. */
+size_t cli_kind_options(struct option *opts, size_t max, char *shortopts, size_t smax);
+/* getopt's value c is a kind's option: add it and return true. */
+bool cli_kind_option(int c, struct cli_kinds *kinds);
+/* Describe the kinds' words and options for a verb's usage (from the kinds table). */
+void cli_kinds_help(FILE *f);
+/* The flags to give the library (0: all the target has). */
+nsset_flags_t cli_kinds_flags(const struct cli_kinds *kinds);
+/* Report getopt's ':' or '?' (with opterr = 0) as "nsset: VERB: unknown option '-x'" or
+ * "option '--y' needs an argument"; returns the exit status 2. */
+int cli_option_error(const char *verb, int c, char **argv);
+/* A pid is a positive decimal number. */
 bool cli_parse_pid(const char *arg, pid_t *pid);
 
 /* `nsset run --name NAME [--netns-link] [--registry DIR] [kinds] [-- COMMAND]` (cli/run-name.c):

@@ -1,67 +1,102 @@
 /* nsset enter NAME|PID [KIND...] [--] [COMMAND...]: run a command in a set's namespaces. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nsset enter [--registry DIR] [--preserve-fds N] NAME|PID [KIND...] [--]\n"
-		   "                   [COMMAND [ARG...]]\n"
+	fprintf(f, "usage: nsset enter [--registry DIR] [--preserve-fds N] [KIND...] NAME|PID [KIND...]\n"
+		   "                   [--] [COMMAND [ARG...]]\n"
 		   "  Join all namespaces (or the KINDs) of the set NAME or of process PID and run\n"
-		   "  COMMAND there (default: $SHELL, else /bin/sh).\n");
+		   "  COMMAND there (default: $SHELL, else /bin/sh).  The first word after NAME|PID\n"
+		   "  that names no kind starts COMMAND.\n");
+	cli_kinds_help(f);
+}
+
+static bool parse_count(const char *s, unsigned *out)
+{
+	char *end;
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*end || errno || v > 1 << 16)
+		return false;
+	*out = (unsigned)v;
+	return true;
 }
 
 int cli_enter(int argc, char **argv)
 {
-	static const struct option opts[] = {
+	static const struct option own[] = {
 		{ "registry", required_argument, NULL, 'r' },
 		{ "preserve-fds", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *registry = NULL;
+	struct option opts[NSSET_KINDS_MAX + 8];
+	char shortopts[NSSET_KINDS_MAX + 8];
+	size_t o = cli_kind_options(opts, NSSET_KINDS_MAX + 4, shortopts, sizeof(shortopts) - 1);
+	memcpy(opts + o, own, sizeof(own));
+	strcat(shortopts, "h");
+
+	const char *registry = NULL, *target = NULL;
 	unsigned preserve = 0;
-	nsset_flags_t kinds = 0, joined = 0;
+	struct cli_kinds kinds = { 0, false };
+	nsset_flags_t joined = 0;
 	struct nsset_error err = { 0, "" };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': registry = optarg; break;
-		case 'P': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 0 || v > 1 << 16) {
-				cli_error("enter", NULL, "invalid --preserve-fds '%s'", optarg);
-				return 2;
+	/* Options may come before and after NAME|PID; kind words follow it; then "--" or the
+	 * first other word starts the command. */
+	opterr = 0;
+	for (;;) {
+		int last = optind ? optind : 1;
+		while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+			last = optind;
+			if (cli_kind_option(c, &kinds))
+				continue;
+			switch (c) {
+			case 'r': registry = optarg; break;
+			case 'P':
+				if (!parse_count(optarg, &preserve)) {
+					cli_error("enter", target, "invalid --preserve-fds '%s'", optarg);
+					return 2;
+				}
+				break;
+			case 'h': usage(stdout); return 0;
+			default: return cli_option_error("enter", c, argv);
 			}
-			preserve = (unsigned)v;
+		}
+		if (optind > last && strcmp(argv[optind - 1], "--") == 0)
+			break; /* "--" was consumed: the command follows */
+		if (optind >= argc)
 			break;
+		if (!target) {
+			target = argv[optind++];
+			continue;
 		}
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		if (cli_kinds_word(argv[optind], &kinds)) {
+			optind++;
+			continue;
 		}
+		break;
 	}
-	if (optind >= argc) {
+	if (!target) {
 		cli_error("enter", NULL, "needs a set NAME or a PID");
 		usage(stderr);
 		return 2;
 	}
-	const char *target = argv[optind++];
-	while (optind < argc && strcmp(argv[optind], "--") != 0 &&
-	       cli_kinds_word(argv[optind], &kinds))
-		optind++;
-	if (optind < argc && strcmp(argv[optind], "--") == 0)
-		optind++;
 
 	pid_t pid;
-	int r = nsset_enter(registry, target, kinds, &joined, &err);
+	nsset_flags_t flags = cli_kinds_flags(&kinds);
+	int r = nsset_enter(registry, target, flags, &joined, &err);
 	if (r == -ENOENT && cli_parse_pid(target, &pid) && strcmp(err.msg, "no such set") == 0)
-		r = nsset_enter_pid(pid, kinds, &joined, &err);
+		r = nsset_enter_pid(pid, flags, &joined, &err);
 	if (r < 0)
 		return cli_fail("enter", target, &err);
 

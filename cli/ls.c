@@ -229,14 +229,15 @@ int cli_ls(int argc, char **argv)
 	struct nsset_error err = { 0, "" };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+ahJt", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:ahJt", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': registry = optarg; break;
 		case 'a': all = true; break;
 		case 'J': json = true; break;
 		case 't': tree = true; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return cli_option_error("ls", c, argv);
 		}
 	}
 	if (optind < argc) {

@@ -20,11 +20,12 @@ int cli_release(int argc, char **argv)
 	const char *registry = NULL;
 	int c, status = 0;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': registry = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return cli_option_error("release", c, argv);
 		}
 	}
 	if (optind >= argc) {

@@ -154,27 +154,38 @@ static pid_t keeper_start(const int fds[], size_t nfds, int *commit_fd, struct n
 	return pid;
 }
 
-static int netns_link_make(const char *name, int netfd, char *link, size_t size,
-			   struct nsset_error *err)
+/* /run/netns/NAME, bound to the network namespace, for `ip netns`.  The file is made under a
+ * temporary name derived from the set's temporary entry (recorded in its meta before), then
+ * hard-linked to NAME (atomic: EBUSY when taken), mounted on, and the temporary name removed.
+ * A kill at any point leaves only files the clean-up can tell are ours (reg_dismantle). */
+static int netns_link_make(const char *name, const char *entry, int netfd, char *out,
+			   size_t size, struct nsset_error *err)
 {
-	char src[64];
-	snprintf(link, size, REG_NETNS "/%s", name);
+	char src[64], tmp[PATH_MAX];
+	int r = 0;
+	snprintf(out, size, REG_NETNS "/%s", name);
+	reg_netns_tmp(entry, tmp, sizeof(tmp));
 	if (mkdir(REG_NETNS, 0755) < 0 && errno != EEXIST)
 		return nsset_fail_errno(err, errno, "cannot make " REG_NETNS);
-	int fd = open(link, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	int fd = open(tmp, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 	if (fd < 0)
-		return errno == EEXIST
-			       ? nsset_fail(err, EBUSY, "a network namespace named %s exists in "
-					    REG_NETNS, name)
-			       : nsset_fail_errno(err, errno, "cannot make %s", link);
+		return nsset_fail_errno(err, errno, "cannot make %s", tmp);
 	close(fd);
-	snprintf(src, sizeof(src), "/proc/self/fd/%d", netfd);
-	if (mount(src, link, NULL, MS_BIND, NULL) < 0) {
-		int saved = errno;
-		unlink(link);
-		return nsset_fail_errno(err, saved, "cannot bind the network namespace at %s", link);
+	if (link(tmp, out) < 0) {
+		r = errno == EEXIST ? nsset_fail(err, EBUSY, "a network namespace named %s exists in "
+						 REG_NETNS, name)
+				    : nsset_fail_errno(err, errno, "cannot make %s", out);
+		unlink(tmp);
+		return r;
 	}
-	return 0;
+	reg_test_point("netns-file");
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", netfd);
+	if (mount(src, out, NULL, MS_BIND, NULL) < 0) {
+		r = nsset_fail_errno(err, errno, "cannot bind the network namespace at %s", out);
+		unlink(out);
+	}
+	unlink(tmp);
+	return r;
 }
 
 /* Open /proc/PID/ns/KIND for every kind asked for (0: every kind the process has). */
@@ -359,7 +370,8 @@ int reg_bind(const char *name, pid_t pid, const struct nsset_bind_opts *opts,
 	reg_test_point("meta");
 	if (opts->netns_link) {
 		const struct nsset_kind *net = nsset_kind_by_flag(NSSET_NET);
-		if ((r = netns_link_make(name, fds[reg_kind_index(net)], path, sizeof(path), err)) < 0) {
+		if ((r = netns_link_make(name, entry, fds[reg_kind_index(net)], path,
+					   sizeof(path), err)) < 0) {
 			m.netns_link[0] = '\0';
 			reg_meta_write(tmpfd, &m, NULL);
 			goto out;

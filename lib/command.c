@@ -4,9 +4,9 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,18 +50,28 @@ int nsset_exec(char *const argv[], unsigned preserve_fds, bool fork_first,
 	sigprocmask(SIG_BLOCK, &fwd, &old);
 
 	/* nsset installs no handler (it waits with sigwaitinfo): the command gets the caller's
-	 * dispositions as exec gives them, and the caller's signal mask. */
-	posix_spawnattr_t attr;
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigmask(&attr, &old);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-	extern char **environ;
-	pid_t child;
-	int e = posix_spawnp(&child, argv[0], NULL, &attr, argv, environ);
-	posix_spawnattr_destroy(&attr);
-	if (e != 0) {
+	 * dispositions as exec gives them, and the caller's signal mask.  It dies with nsset
+	 * (PR_SET_PDEATHSIG, kept across exec), so a SIGKILL of nsset leaves nothing in the set:
+	 * while nsset lives it is outside the command's pid namespace and getppid() is 0; after
+	 * its death the set's init is the parent. */
+	volatile int exec_errno = 0;
+	pid_t child = vfork();
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != 0)
+			_exit(128 + SIGKILL);
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		return exec_err(err, e, argv[0]);
+		execvp(argv[0], argv);
+		exec_errno = errno;
+		_exit(127);
+	}
+	if (child < 0 || exec_errno) {
+		int e = child < 0 ? errno : exec_errno;
+		if (child > 0)
+			while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+				;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return child < 0 ? nsset_fail_errno(err, e, "cannot fork") : exec_err(err, e, argv[0]);
 	}
 
 	int status = 0;

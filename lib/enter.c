@@ -305,6 +305,11 @@ int nsset_enter(const char *registry, const char *name, nsset_flags_t kinds,
 	strcpy(path + len + 1, name);
 	int setfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (setfd < 0) {
+		if (errno == ENOTDIR && access(path, F_OK) < 0 && errno == ENOTDIR) {
+			path[len] = '\0';
+			return nsset_fail(err, ENOENT, "no such set (the registry %s is not a "
+					  "directory)", path);
+		}
 		if (errno == ENOENT || errno == ENOTDIR)
 			return nsset_fail(err, ENOENT, "no such set");
 		if (errno == EACCES)

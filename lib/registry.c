@@ -113,6 +113,7 @@ int reg_open(const char *path, bool create, struct nsset_error *err)
 
 /* ---- test points ----------------------------------------------------------------------- */
 
+#if NSSET_BUILD_TEST_HOOKS
 void reg_test_point(const char *step)
 {
 	static const char *at = (const char *)1;
@@ -121,6 +122,7 @@ void reg_test_point(const char *step)
 	if (at && strcmp(at, step) == 0)
 		raise(SIGKILL);
 }
+#endif
 
 /* ---- metadata -------------------------------------------------------------------------- */
 
@@ -282,6 +284,11 @@ static bool keeper_holds(const struct reg_meta *m)
 	return ok;
 }
 
+void reg_netns_tmp(const char *entry, char *buf, size_t size)
+{
+	snprintf(buf, size, REG_NETNS "/.nsset%s", entry);
+}
+
 int reg_dismantle(const char *regpath, int regfd, const char *entry, struct nsset_error *err)
 {
 	struct reg_meta m;
@@ -294,14 +301,24 @@ int reg_dismantle(const char *regpath, int regfd, const char *entry, struct nsse
 	bool have_meta = reg_meta_read(setfd, &m, NULL) == 0;
 
 	if (have_meta && m.netns_link[0]) {
-		/* Only our own link: the file there must still be the set's network namespace. */
+		/* Only our own link: the file there must still be the set's network namespace, or
+		 * the empty file we made for it (the same inode as our temporary name: a kill came
+		 * before the mount).  The temporary name is ours in any case. */
 		const struct nsset_kind *net = nsset_kind_by_name("net");
-		struct stat st;
-		if (net && stat(m.netns_link, &st) == 0 &&
-		    (uint64_t)st.st_ino == m.ids[reg_kind_index(net)]) {
-			umount2(m.netns_link, MNT_DETACH | UMOUNT_NOFOLLOW);
-			unlink(m.netns_link);
+		char tmp[PATH_MAX];
+		struct stat st, tst;
+		reg_netns_tmp(entry, tmp, sizeof(tmp));
+		bool have_tmp = lstat(tmp, &tst) == 0;
+		if (net && stat(m.netns_link, &st) == 0) {
+			if ((uint64_t)st.st_ino == m.ids[reg_kind_index(net)]) {
+				umount2(m.netns_link, MNT_DETACH | UMOUNT_NOFOLLOW);
+				unlink(m.netns_link);
+			} else if (have_tmp && st.st_dev == tst.st_dev && st.st_ino == tst.st_ino) {
+				unlink(m.netns_link);
+			}
 		}
+		if (have_tmp)
+			unlink(tmp);
 	}
 	if (have_meta && m.keeper > 0 && keeper_holds(&m)) {
 		int pidfd = pidfd_open(m.keeper, 0);

@@ -36,6 +36,10 @@ int reg_meta_write(int setfd, const struct reg_meta *m, struct nsset_error *err)
 /* Take apart a set directory entry of the registry (a temporary, or a set being released):
  * unmount and remove every file, stop the keeper (and the holder when owned and alone),
  * remove the netns link, remove the directory. */
+/* The temporary name in /run/netns under which the netns link of the set being made in entry
+ * is created, then hard-linked to /run/netns/NAME (a kill leaves only files whose names the
+ * clean-up knows: see netns_link_make in bind.c). */
+void reg_netns_tmp(const char *entry, char *buf, size_t size);
 int reg_dismantle(const char *regpath, int regfd, const char *entry, struct nsset_error *err);
 /* Take the registry's lock (flock how: LOCK_SH while making or releasing a set; LOCK_EX to
  * clean up).  Returns the lock's fd, or a negative errno. */
@@ -47,8 +51,18 @@ void reg_cleanup_stale(const char *regpath, int regfd);
  * exclusive flock.  Returns the directory fd. */
 int reg_mktemp(int regfd, const char *prefix, const char *name, char *entry, size_t size,
 	       struct nsset_error *err);
-/* NSSET_TEST_KILL_AT=STEP: SIGKILL the caller at that step (tests of atomicity). */
+/* Fault injection for the tests of atomicity: with NSSET_TEST_KILL_AT=STEP in the environment,
+ * SIGKILL the caller at that step.  Compiled only with -Dtest_hooks=true (scripts/check.sh's
+ * builds); by default (what is shipped) the calls are nothing and no environment variable is
+ * read.  See docs/registry.md. */
+#if NSSET_BUILD_TEST_HOOKS
 void reg_test_point(const char *step);
+#else
+static inline void reg_test_point(const char *step)
+{
+	(void)step;
+}
+#endif
 
 /* The index of a kind in nsset_kinds(). */
 size_t reg_kind_index(const struct nsset_kind *k);

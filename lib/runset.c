@@ -30,13 +30,11 @@ static void untie(int sig)
 	prctl(PR_SET_NAME, "nsset-holder");
 }
 
-/* In the holder, before its init starts: no terminal, no stdio of nsset's. */
+/* In the holder, before its init starts: no terminal, no stdio of nsset's.  arg points to a
+ * descriptor of the host's /dev/null opened by nsset (the set's new root may have none). */
 static int holder_setup(void *arg, struct nsset_error *err)
 {
-	(void)arg;
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0)
-		return nsset_fail_errno(err, errno, "cannot open /dev/null");
+	int null = *(const int *)arg;
 	dup2(null, 0);
 	dup2(null, 1);
 	dup2(null, 2);
@@ -98,9 +96,14 @@ int nsset_set_create(const char *name, const struct nsset_spawn *spawn,
 	sp.init = sp.hold = true;
 	sp.die_with_parent = true;
 	sp.no_tty_foreground = true;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		return nsset_fail_errno(err, errno, "cannot open /dev/null");
 	sp.child_setup = holder_setup;
-	sp.arg = NULL;
-	if ((r = nsset_spawn(&sp, &holder, err)) < 0)
+	sp.arg = &null;
+	r = nsset_spawn(&sp, &holder, err);
+	close(null);
+	if (r < 0)
 		return r;
 	reg_test_point("spawned");
 

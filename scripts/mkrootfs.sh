@@ -5,7 +5,7 @@ dir=$1
 [ -x "$dir/bin/busybox" ] && exit 0
 tmp="$dir.tmp.$$"
 rm -rf "$tmp"
-mkdir -p "$tmp"/{bin,sbin,etc,proc,sys,dev,tmp,root,run,var/tmp,usr/bin,usr/sbin}
+mkdir -p "$tmp"/{bin,sbin,etc,proc,sys,dev,tmp,root,run,mnt,var/tmp,usr/bin,usr/sbin}
 cp /bin/busybox "$tmp/bin/busybox"
 for applet in $("$tmp/bin/busybox" --list); do
 	[ -e "$tmp/bin/$applet" ] || ln -s busybox "$tmp/bin/$applet"

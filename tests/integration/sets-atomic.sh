@@ -45,10 +45,11 @@ test_50_concurrent_binds_of_one_name() {
 }
 
 test_sigkill_at_every_step_of_bind() {
+	need_test_hooks
 	sets_setup
 	spawn_ns -f -m -u -i -n
 	local p=$SPAWNED step rc state i=0 name steps
-	steps="tmpdir $(built_kind_list | sed 's/^/hold-/' | tr '\n' ' ') meta netns-link committing renamed"
+	steps="tmpdir $(built_kind_list | sed 's/^/hold-/' | tr '\n' ' ') meta netns-file netns-link committing renamed"
 	for step in $steps; do
 		i=$((i + 1))
 		name=nsset-test-$$-$i
@@ -64,6 +65,7 @@ test_sigkill_at_every_step_of_bind() {
 			assert_eq none "$state" "after a kill at $step"
 			[ ! -e "/run/netns/$name" ] || fail "netns link left after a kill at $step"
 		fi
+		assert_eq "" "$(ls -A /run/netns | grep -F "~tmp.$name." || true)" "temporary netns files after $step"
 		assert_eq "$([ "$state" = whole ] && echo "$name")" "$(reg_entries)" "registry after $step"
 		"$NSSET" release --registry "$REG" "$name" 2>/dev/null
 		assert_eq 0 "$(nsfs_mounts_under "$REG")" "mounts after $step"
@@ -71,6 +73,7 @@ test_sigkill_at_every_step_of_bind() {
 }
 
 test_sigkill_at_every_step_of_run_name() {
+	need_test_hooks
 	need_kind pid
 	sets_setup
 	local step rc state i=0 name tag steps h
@@ -97,6 +100,7 @@ test_sigkill_at_every_step_of_run_name() {
 }
 
 test_sigkill_during_release() {
+	need_test_hooks
 	sets_setup
 	spawn_ns -f -u -n
 	"$NSSET" bind --registry "$REG" web "$SPAWNED" || fail "bind failed"
@@ -106,6 +110,23 @@ test_sigkill_during_release() {
 	# Out of sight at once; the next command takes the rest apart.
 	[ ! -e "$REG/web" ] || fail "the set is still visible"
 	"$NSSET" ls --registry "$REG" >/dev/null || fail "ls failed"
+	assert_eq "" "$(reg_entries)" "registry entries"
+	assert_eq 0 "$(nsfs_mounts_under "$REG")" "mounts"
+}
+
+# Without -Dtest_hooks=true (the default, what is shipped), NSSET_TEST_KILL_AT does nothing.
+test_kill_at_does_nothing_without_test_hooks() {
+	kill_hooks_built && skip "this build has the test hooks"
+	sets_setup
+	spawn_ns -f -u -n
+	local step
+	for step in tmpdir meta committing renamed; do
+		NSSET_TEST_KILL_AT=$step "$NSSET" bind --registry "$REG" "s-$step" "$SPAWNED" uts,net ||
+			fail "bind with NSSET_TEST_KILL_AT=$step failed"
+		assert_eq whole "$(set_state "s-$step" "$SPAWNED" uts net)" "the set ($step)"
+		NSSET_TEST_KILL_AT=release-renamed "$NSSET" release --registry "$REG" "s-$step" ||
+			fail "release with NSSET_TEST_KILL_AT failed"
+	done
 	assert_eq "" "$(reg_entries)" "registry entries"
 	assert_eq 0 "$(nsfs_mounts_under "$REG")" "mounts"
 }

@@ -34,6 +34,34 @@ test_bind_selected_kinds_only() {
 	assert_eq "$(ns_ino "$SPAWNED" net)" "$(stat -L -c %i "$REG/web/net")" "net held"
 }
 
+# The kinds as nsenter's options (letters, long names, -a), anywhere among the words.
+test_bind_kinds_as_nsenter_options() {
+	sets_setup
+	spawn_ns -f -u -n -i
+	local form n=0
+	for form in "-u -n NAME PID" "NAME PID --net --uts" "--uts NAME PID -n" "NAME PID -nu" \
+		"NAME PID uts -n" "NAME -n PID -u"; do
+		n=$((n + 1))
+		local args=${form/PID/$SPAWNED}
+		"$NSSET" bind --registry "$REG" ${args/NAME/w$n} || fail "bind $form failed"
+		assert_eq "uts,net" "$(meta_get w$n kinds)" "kinds after bind $form"
+		assert_eq "meta net uts" "$(ls "$REG/w$n" | tr '\n' ' ' | sed 's/ $//')" "files after bind $form"
+		assert_eq "$(ns_ino "$SPAWNED" net)" "$(stat -L -c %i "$REG/w$n/net")" "net held ($form)"
+		assert_eq "$(ns_ino "$SPAWNED" uts)" "$(stat -L -c %i "$REG/w$n/uts")" "uts held ($form)"
+		"$NSSET" release --registry "$REG" w$n || fail "release failed"
+	done
+	# -a, --all and "all" are the default: every namespace bind can hold (not the caller's
+	# own mount namespace, see below).
+	"$NSSET" bind --registry "$REG" dflt "$SPAWNED" || fail "bind failed"
+	assert_match '^(mnt,)?uts,ipc,' "$(meta_get dflt kinds)" "kinds of the default bind"
+	"$NSSET" bind --registry "$REG" -a all1 "$SPAWNED" || fail "bind -a failed"
+	"$NSSET" bind --registry "$REG" --all all2 "$SPAWNED" || fail "bind --all failed"
+	"$NSSET" bind --registry "$REG" all3 "$SPAWNED" all || fail "bind all failed"
+	for n in 1 2 3; do
+		assert_eq "$(meta_get dflt kinds)" "$(meta_get all$n kinds)" "kinds after bind all$n"
+	done
+}
+
 test_bind_name_taken_is_ebusy_and_changes_nothing() {
 	sets_setup
 	spawn_ns -f -u -n

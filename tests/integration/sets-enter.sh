@@ -30,6 +30,39 @@ test_enter_selected_kinds() {
 	assert_eq "$(ns_ino "$p" ipc)" "$got" "kinds as a list, command without --"
 }
 
+# The kinds as nsenter's options (util-linux's letters and long names) or as words, before or
+# after NAME|PID, by name and by pid: each form joins exactly the kinds it names.
+test_enter_kinds_as_nsenter_options_or_words() {
+	sets_setup
+	spawn_ns -f -u -n -i
+	local p=$SPAWNED form got
+	"$NSSET" bind --registry "$REG" web "$p" uts,net,ipc || fail "bind failed"
+	local show='echo $(stat -L -c %i /proc/self/ns/uts) $(stat -L -c %i /proc/self/ns/net) $(stat -L -c %i /proc/self/ns/ipc)'
+	local net_only="$(ns_ino $$ uts) $(ns_ino "$p" net) $(ns_ino $$ ipc)"
+	local uts_net="$(ns_ino "$p" uts) $(ns_ino "$p" net) $(ns_ino $$ ipc)"
+	local every="$(ns_ino "$p" uts) $(ns_ino "$p" net) $(ns_ino "$p" ipc)"
+	for form in "-n web" "web -n" "--net web" "web --net" "web net"; do
+		got=$("$NSSET" enter --registry "$REG" $form -- sh -c "$show") || fail "enter $form failed"
+		assert_eq "$net_only" "$got" "namespaces after enter $form"
+	done
+	for form in "-nu web" "-u -n web" "web --uts --net" "--uts web -n" "web uts,net" "web uts -n"; do
+		got=$("$NSSET" enter --registry "$REG" $form -- sh -c "$show") || fail "enter $form failed"
+		assert_eq "$uts_net" "$got" "namespaces after enter $form"
+	done
+	for form in "-a web" "web --all" "web all" "web"; do
+		got=$("$NSSET" enter --registry "$REG" $form -- sh -c "$show") || fail "enter $form failed"
+		assert_eq "$every" "$got" "namespaces after enter $form"
+	done
+	# By pid, as nsenter -t PID -n -u: and -a enters all the process has.
+	got=$("$NSSET" enter -n -u "$p" -- sh -c "$show") || fail "enter -n -u PID failed"
+	assert_eq "$uts_net" "$got" "namespaces after enter -n -u PID"
+	got=$("$NSSET" enter "$p" -a sh -c "$show") || fail "enter PID -a failed"
+	assert_eq "$every" "$got" "namespaces after enter PID -a"
+	# A kind the set lacks, as a letter, is refused like the word.
+	got=$("$NSSET" enter --registry "$REG" web -m -- true 2>&1) && fail "enter -m succeeded"
+	assert_eq "nsset: enter web: the set has no mnt namespace" "$got" "message for -m"
+}
+
 test_enter_by_pid() {
 	sets_setup
 	spawn_ns -f -m -u -i -n -p
@@ -134,7 +167,7 @@ test_enter_root_and_cwd_are_the_sets_never_the_callers() {
 	"$NSSET" bind --registry "$REG" web "$SPAWNED" || fail "bind failed"
 	local got
 	got=$(cd "$TMPDIR_TEST/canary" && "$NSSET" enter --registry "$REG" web -- /bin/sh -c \
-		'pwd; test -x /bin/busybox && echo busybox; test -e '"$TMPDIR_TEST"' && echo escaped; ls /proc/self/root/ >/dev/null; echo done')
+		'pwd; test -x /bin/busybox && echo busybox; test -e '"$TMPDIR_TEST"' && echo escaped; echo done')
 	assert_eq $'/tmp\nbusybox\ndone' "$got" "root and cwd inside"
 }
 
@@ -220,4 +253,102 @@ test_enter_forwards_signals_to_the_command() {
 	kill -USR1 "$e"
 	wait "$e"; rc=$?
 	assert_eq 42 "$rc" "status after SIGUSR1 forwarded to the command"
+}
+
+# A set made by run --name with its own pivoted root, a pid namespace (nsset's holder init) and
+# a fresh /proc.  Entered from a directory of the host with extra descriptors open, the command
+# sees only the set: its cwd and root are the set's, no host path is reachable, not even through
+# /proc/1/root or /proc/1/cwd of the set's pid 1, and only 0, 1, 2 are open.
+test_enter_cannot_reach_outside_through_cwd_root_or_descriptors() {
+	need_kind pid
+	[ -x "$ROOTFS/bin/busybox" ] || skip "no rootfs"
+	sets_setup
+	mkdir -p "$TMPDIR_TEST/host-only"
+	echo secret >"$TMPDIR_TEST/host-only/file"
+	"$NSSET" run --registry "$REG" --name web -p -m -u --root "$ROOTFS" --mount-proc || fail "run --name failed"
+	local got root
+	root=$(stat -L -c %d:%i "$ROOTFS")
+	assert_eq "$root" "$(stat -L -c %d:%i "/proc/$(set_holder web)/root")" "the set's root (its holder's)"
+	# Inside: cwd and root are the set's; no host path is reachable, not even through
+	# /proc/1/root or /proc/1/cwd of the set's pid 1, or through "..".
+	got=$(cd "$TMPDIR_TEST/host-only" && "$NSSET" enter --registry "$REG" web -- /bin/sh -c '
+		echo "cwd=$(readlink /proc/self/cwd) root=$(readlink /proc/self/root)"
+		echo "pid1-root=$(readlink /proc/1/root) pid1-cwd=$(readlink /proc/1/cwd)"
+		for p in '"$TMPDIR_TEST/host-only/file"' /proc/1/root'"$TMPDIR_TEST"' /proc/1/cwd'"$TMPDIR_TEST"' \
+			/proc/$$/root'"$TMPDIR_TEST"' /proc/$$/cwd/'"$TMPDIR_TEST"' ../../../../'"$TMPDIR_TEST"'; do
+			test -e "$p" && echo "reached $p"
+		done
+		echo done')
+	assert_eq $'cwd=/ root=/\npid1-root=/ pid1-cwd=/\ndone' "$got" "what the command can see"
+	# Through the kernel's eyes from outside: the command, entered from a host directory with
+	# descriptors 3, 7 and 9 open, has the set's root and cwd and only 0, 1, 2.
+	(cd "$TMPDIR_TEST/host-only" && exec "$NSSET" enter --registry "$REG" web -- sleep 1000 \
+		3</dev/null 7<"$TMPDIR_TEST/host-only/file" 9>"$TMPDIR_TEST/out") &
+	local e=$! cmd
+	defer "kill -9 $e"
+	wait_for eval '[ -n "$(pgrep -x sleep -P '"$e"')" ]' || fail "no command under nsset enter"
+	cmd=$(pgrep -x sleep -P "$e")
+	defer "kill -9 $cmd"
+	wait_sleeping "$cmd" || fail "the command did not start"
+	assert_eq "0 1 2 " "$(ls "/proc/$cmd/fd" | sort -n | tr '\n' ' ')" "descriptors of the command"
+	assert_eq "$root" "$(stat -L -c %d:%i "/proc/$cmd/root")" "root of the command"
+	assert_eq "$root" "$(stat -L -c %d:%i "/proc/$cmd/cwd")" "cwd of the command"
+	assert_eq "$(stat -L -c %i "$REG/web/mnt")" "$(ns_ino "$cmd" mnt)" "mount namespace of the command"
+}
+
+# SIGTERM and SIGINT to nsset enter while the command runs (forked into the set's pid
+# namespace) go to the command: killed by them, it makes nsset enter exit 128+N.
+test_enter_sigterm_and_sigint_kill_the_command_128_plus_n() {
+	need_kind pid
+	sets_setup
+	"$NSSET" run --registry "$REG" --name web -p -u || fail "run --name failed"
+	local sig num e rc cmd
+	for sig in TERM INT; do
+		num=$(kill -l "$sig")
+		# (A background job of a script ignores SIGINT: give it its default.)
+		( trap - INT QUIT; exec "$NSSET" enter --registry "$REG" web -- sleep 1000 ) &
+		e=$!
+		defer "kill -9 $e"
+		wait_for eval '[ -n "$(pgrep -x sleep -P '"$e"')" ]' || fail "no command under nsset enter"
+		cmd=$(pgrep -x sleep -P "$e")
+		wait_sleeping "$cmd" || fail "the command did not start"
+		assert_eq "$(stat -L -c %i "$REG/web/pid")" "$(ns_ino "$cmd" pid)" "the command is in the set's pid namespace"
+		kill -"$sig" "$e"
+		wait "$e"; rc=$?
+		assert_eq $((128 + num)) "$rc" "status of nsset enter after SIG$sig"
+		wait_for proc_gone "$cmd" || fail "the command survived SIG$sig"
+	done
+}
+
+# SIGKILL of nsset enter (or of run --name with a command) while the command runs in the set's
+# pid namespace (forked there): the command dies with it, nothing is left in the set but its
+# holder, and the set stays whole.
+test_sigkill_of_enter_leaves_no_command_in_the_set() {
+	need_kind pid
+	sets_setup
+	"$NSSET" run --registry "$REG" --name web -p -u || fail "run --name failed"
+	local how e cmd
+	for how in enter run; do
+		if [ $how = enter ]; then
+			"$NSSET" enter --registry "$REG" web -- sleep 1000 &
+		else
+			"$NSSET" run --registry "$REG" --name "web2" -p -u -- sleep 1000 &
+		fi
+		e=$!
+		defer "kill -9 $e"
+		wait_for eval '[ -n "$(pgrep -x sleep -P '"$e"')" ]' || fail "no command under nsset $how"
+		cmd=$(pgrep -x sleep -P "$e")
+		defer "kill -9 $cmd"
+		wait_sleeping "$cmd" || fail "the command did not start ($how)"
+		kill -KILL "$e"
+		wait "$e" 2>/dev/null
+		# Killed, and reaped by the set's init.
+		wait_for test ! -e "/proc/$cmd" || fail "the command survived a SIGKILL of nsset $how"
+	done
+	local ino s
+	for s in web web2; do
+		ino=$(stat -L -c %i "$REG/$s/pid")
+		assert_eq "$(set_holder "$s")" "$(for p in /proc/[0-9]*; do [ "$(stat -L -c %i "$p/ns/pid" 2>/dev/null)" = "$ino" ] && echo "${p#/proc/}"; done | tr '\n' ' ' | sed 's/ $//')" \
+			"processes in the pid namespace of $s: its holder only"
+	done
 }

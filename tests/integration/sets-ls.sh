@@ -95,3 +95,17 @@ test_ls_tree_shows_ownership_and_nesting() {
 	assert_match "${nl}pid:\[$hostpid\] \(host\)" "$pidtree" "host pid namespace"
 	assert_match "${nl}[├└]─ pid:\[$pid\] set web 1 procs, pid $p sleep" "$pidtree" "nested pid namespace"
 }
+
+# Other tools read the registry as docs/registry.md describes it: the names are the entries not
+# starting with "~", meta has kinds and ids, and util-linux's nsenter joins the files directly.
+test_other_tools_read_the_registry() {
+	sets_setup
+	spawn_ns -f -u -n -i
+	"$NSSET" bind --registry "$REG" web "$SPAWNED" uts,net || fail "bind failed"
+	assert_eq web "$(ls "$REG" | grep -v '^~')" "the names"
+	assert_eq uts,net "$(meta_get web kinds)" "kinds in meta"
+	assert_eq "$(ns_ino "$SPAWNED" net)" "$(meta_get web id.net)" "id.net in meta"
+	assert_eq "$(ns_ino "$SPAWNED" uts) $(ns_ino "$SPAWNED" net) $(ns_ino $$ ipc)" \
+		"$(nsenter --uts="$REG/web/uts" --net="$REG/web/net" sh -c 'echo $(stat -L -c %i /proc/self/ns/uts) $(stat -L -c %i /proc/self/ns/net) $(stat -L -c %i /proc/self/ns/ipc)')" \
+		"namespaces joined by nsenter through the registry's files"
+}

@@ -99,12 +99,16 @@ test_root_enters_nobodys_set() {
 }
 
 test_nobody_sigkill_at_every_step_of_bind() {
+	need_test_hooks
 	nobody_setup
 	as_nobody unshare --kill-child -Ur -f -u -n sleep 1000 </dev/null >/dev/null 2>&1 &
 	local u=$! p step rc i=0 name tag k
 	defer "kill -9 $u"
 	wait_for pgrep -P "$u" >/dev/null || fail "no process"
 	p=$(pgrep -P "$u")
+	# $u is the shell running as_nobody in the background: kill unshare (p) too, whose child
+	# dies with it (--kill-child).
+	defer "kill -9 $p"
 	for step in tmpdir hold-uts hold-net hold-user meta keeper committing renamed; do
 		i=$((i + 1))
 		name=k$i
