@@ -432,9 +432,15 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	}
 	/* run: the container's init execs its command through nsset-dmz (CVE-2019-5736 without a
 	 * re-exec of the runtime; the CLI skipped oci_ensure_cloned_binary). */
-	if (o->start_now && oci_dmz_usable(c) && (x.dmz = oci_dmz_open(err)) < 0) {
-		r = x.dmz;
-		goto fail;
+	if (o->start_now && oci_dmz_usable(c)) {
+		if ((x.dmz = oci_dmz_open(err)) < 0) {
+			r = x.dmz;
+			goto fail;
+		}
+		/* We run the host's nsset until the container is deleted: out of a new pid
+		 * namespace's sight, and, should a container see the host's /proc (a bind mount),
+		 * our /proc/PID/exe needs CAP_SYS_PTRACE like the init's. */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		r = nsset_fail_errno(err, errno, "socketpair");
