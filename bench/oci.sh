@@ -9,6 +9,7 @@
 # alike; nsset is also measured alone on the real hybrid layout.
 # Usage: NSSET=build/cli/nsset ROOTFS=build-rootfs/rootfs bench/oci.sh [RUNS]
 set -eu
+BENCH=$(cd "$(dirname "$0")" && pwd)
 NSSET=$(readlink -f "${NSSET:-build/cli/nsset}")
 ROOTFS=$(readlink -f "${ROOTFS:-build-rootfs/rootfs}")
 RUNS=${1:-200}
@@ -60,3 +61,12 @@ printf '%-14s %10.2f %12s  %s\n' nsset-hybrid "$nh" "-" "nsset run on the hybrid
 awk -v n="$n" -v c="$c" -v r="$r" 'BEGIN {
 	printf "ratio nsset/crun: %.2f (goal: at most 0.40)\n", n / c
 	printf "ratio nsset/runc: %.2f\n", n / r }'
+
+# Run by run interleaved (bench/alternate.c: one run of each in turn, the order rotated every
+# round), in the same unshare -m environment and state directories: a change of load on this
+# shared machine hits all of them alike.  Wall and CPU (whole process tree) ratios to nsset.
+if cc -O2 -o "$out/alternate" "$BENCH/alternate.c"; then
+	echo "interleaved, run by run (bench/alternate.c), $RUNS runs each; ratios to nsset:"
+	unshare -m sh -c "umount /sys/fs/cgroup/unified && exec $out/alternate $RUNS $nsset_cmd \\; \
+		$crun_cmd \\; $runc_cmd \\; $floor_cmd" || exit 1
+fi

@@ -436,6 +436,12 @@ static void enable_v2_controllers(const char *mount, const char *dir)
 /* rmdir dir and what is below it (deepest first), retrying on EBUSY while the processes exit. */
 static int remove_tree(const char *dir)
 {
+	/* The common case first: no child cgroup and no process left, one rmdir.  A cgroup with
+	 * children or processes answers EBUSY; then the children are removed and it is retried. */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY && errno != ENOTEMPTY)
+		return -errno;
 	DIR *d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -463,18 +469,20 @@ static int remove_tree(const char *dir)
 	return -EBUSY;
 }
 
-static void remove_parents(struct oci_cgroup_hier *h)
+/* Returns true when the direct parent was removed. */
+static bool remove_parents(struct oci_cgroup_hier *h)
 {
 	char p[4096];
 	snprintf(p, sizeof(p), "%s", h->dir);
 	for (int i = 1; i < h->created; i++) {
 		char *slash = strrchr(p, '/');
 		if (!slash || (size_t)(slash - p) <= strlen(h->mount))
-			return;
+			return i > 1;
 		*slash = '\0';
 		if (rmdir(p) != 0)
-			return; /* not empty: another container is using it */
+			return i > 1; /* not empty: another container is using it */
 	}
+	return h->created > 1;
 }
 
 /* "/nsset" of the default path "/nsset/<id>" belongs to no one container: the one that made it
@@ -507,8 +515,8 @@ int oci_cgroup_remove(struct oci_cgroup *cg, struct nsset_error *err)
 						     s == -EBUSY ? " (processes are left in it)" : "");
 			continue;
 		}
-		remove_parents(&cg->h[i]);
-		remove_default_parent(cg, &cg->h[i]);
+		if (!remove_parents(&cg->h[i]))
+			remove_default_parent(cg, &cg->h[i]);
 		cg->h[i].created = 0;
 	}
 	return r;
@@ -524,15 +532,40 @@ static int mkdir_levels(struct oci_cgroup_hier *h, struct nsset_error *err)
 	int tries = 0;
 again:
 	h->created = 0;
+	/* The common cases in one mkdir each: the parent exists (the directory is made), or the
+	 * directory itself does (nothing to make).  Otherwise, below, the walk up. */
+	if (mkdir(h->dir, 0755) == 0) {
+		h->created = 1;
+		if (!h->v2 && has_token(h->controllers, "cpuset"))
+			copy_cpuset(h->dir);
+		goto made;
+	}
+	if (errno == EEXIST)
+		goto made;
+	if (errno != ENOENT)
+		return nsset_fail_errno(err, errno, "cannot make the cgroup %s", h->dir);
 	snprintf(p, sizeof(p), "%s", h->dir);
-	/* Walk up to the deepest existing ancestor. */
-	size_t existing = len;
-	while (access(p, F_OK) != 0) {
+	/* Walk up to the deepest ancestor that exists, making it on the way when its own parent
+	 * does (a mkdir per level instead of an access: /nsset of /nsset/<id> in one call). */
+	size_t existing = len, mount_len = strlen(h->mount);
+	for (;;) {
 		char *slash = strrchr(p, '/');
-		if (!slash || (size_t)(slash - p) < strlen(h->mount))
+		if (!slash || (size_t)(slash - p) < mount_len)
 			return nsset_fail(err, ENOENT, "cgroup hierarchy %s is gone", h->mount);
 		*slash = '\0';
 		existing = (size_t)(slash - p);
+		if (existing == mount_len)
+			break; /* the hierarchy's root */
+		if (mkdir(p, 0755) == 0) {
+			h->created++;
+			if (!h->v2 && has_token(h->controllers, "cpuset"))
+				copy_cpuset(p);
+			break;
+		}
+		if (errno == EEXIST)
+			break;
+		if (errno != ENOENT)
+			return nsset_fail_errno(err, errno, "cannot make the cgroup %s", p);
 	}
 	while (existing < len) {
 		const char *next = strchr(h->dir + existing + 1, '/');
@@ -554,6 +587,7 @@ again:
 			copy_cpuset(p);
 		existing = upto;
 	}
+made:
 	if (h->v2)
 		enable_v2_controllers(h->mount, h->dir);
 	return 0;

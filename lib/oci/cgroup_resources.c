@@ -3,9 +3,12 @@
 #include "internal.h"
 #include "oci/cgroup_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct oci_cgroup_hier *need(struct oci_cgroup *cg, const char *controller, const char *what,
 				    struct nsset_error *err)
@@ -222,23 +225,39 @@ static const struct oci_device_rule default_allowed[] = {
 
 static int devices(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
 {
-	char line[96];
-	int rc;
+	char line[96], path[4096];
+	int rc = 0;
 	if (r->n_devices == 0)
 		return 0;
 	struct oci_cgroup_hier *h = oci_cgroup_hier_for(cg, "devices");
 	if (!h || h->v2)
 		return nsset_fail(err, EOPNOTSUPP, "linux.resources.devices: no v1 devices controller, "
 				  "and device rules on cgroup v2 (an eBPF program) are not supported");
+	/* devices.allow and devices.deny take one rule per write(2): each file is opened once and
+	 * written rule by rule (in order), not opened again for every rule. */
+	int fd[2] = { -1, -1 }; /* deny, allow */
 	for (size_t i = 0; i < r->n_devices + NSSET_ARRAY_SIZE(default_allowed); i++) {
 		const struct oci_device_rule *d = i < r->n_devices ? &r->devices[i]
 			: &default_allowed[i - r->n_devices];
+		const char *file = d->allow ? "devices.allow" : "devices.deny";
 		device_rule(line, sizeof(line), d);
-		if ((rc = oci_cgroup_write(h->dir, d->allow ? "devices.allow" : "devices.deny", line,
-					   "linux.resources.devices", err)) < 0)
-			return rc;
+		snprintf(path, sizeof(path), "%s/%s", h->dir, file);
+		if (fd[d->allow] < 0 && (fd[d->allow] = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+			rc = nsset_fail_errno(err, errno, "linux.resources.devices: cannot open %s", path);
+			break;
+		}
+		size_t len = strlen(line);
+		ssize_t w = write(fd[d->allow], line, len);
+		if (w < 0 || (size_t)w != len) {
+			rc = nsset_fail_errno(err, w < 0 ? errno : EIO, "linux.resources.devices: cannot "
+					      "write '%s' to %s", line, path);
+			break;
+		}
 	}
-	return 0;
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return rc;
 }
 
 int oci_cgroup_apply(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)

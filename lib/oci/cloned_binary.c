@@ -3,12 +3,15 @@
  * host's binary (the approach of runc's and crun's cloned_binary.c). */
 #include "internal.h"
 #include "oci/cloned_binary.h"
+#include "oci/config.h"
+#include "config.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #ifndef F_SEAL_FUTURE_WRITE
@@ -27,6 +30,26 @@ bool oci_is_cloned_binary(void)
 	int seals = fcntl(fd, F_GET_SEALS);
 	close(fd);
 	return seals >= 0 && (seals & REQUIRED_SEALS) == REQUIRED_SEALS;
+}
+
+/* The running binary is already out of a container's reach when its mount is read-only: an
+ * open for writing through /proc/PID/exe (or a kept descriptor reopened through
+ * /proc/self/fd) resolves to that same mount and fails with EROFS, and the mount belongs to
+ * the host's mount namespace, which no container process can remount (mount(2) and
+ * mount_setattr(2) refuse a mount of another namespace).  This is what crun's own re-exec
+ * builds (a read-only bind mount of itself); a binary installed on a read-only mount (or
+ * bind-mounted read-only over itself) needs no copy.  statvfs reports the mount's flags
+ * (MNT_READONLY) as well as the file system's. */
+static bool on_read_only_mount(int *seals)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	*seals = fcntl(fd, F_GET_SEALS);
+	struct statvfs st;
+	bool ro = fstatvfs(fd, &st) == 0 && (st.f_flag & ST_RDONLY);
+	close(fd);
+	return ro;
 }
 
 static int make_clone(struct nsset_error *err)
@@ -74,7 +97,9 @@ static int make_clone(struct nsset_error *err)
 
 int oci_ensure_cloned_binary(char **argv, struct nsset_error *err)
 {
-	bool cloned = oci_is_cloned_binary();
+	int seals = -1;
+	bool ro = on_read_only_mount(&seals);
+	bool cloned = ro || (seals >= 0 && (seals & REQUIRED_SEALS) == REQUIRED_SEALS);
 	bool guard = getenv(GUARD) != NULL;
 	if (guard)
 		unsetenv(GUARD);
@@ -92,4 +117,49 @@ int oci_ensure_cloned_binary(char **argv, struct nsset_error *err)
 	unsetenv(GUARD);
 	close(fd);
 	return nsset_fail_errno(err, e, "cannot re-execute the runtime from its sealed copy");
+}
+
+#if NSSET_HAVE_DMZ
+extern const unsigned char oci_dmz_blob[];
+extern const size_t oci_dmz_blob_size;
+#endif
+
+bool oci_dmz_usable(const struct oci_config *c)
+{
+#if NSSET_HAVE_DMZ
+	return (c->ns_new & NSSET_PID) && !(c->ns_join & NSSET_PID) && !(c->ns_new & NSSET_USER) &&
+	       !(c->ns_join & NSSET_USER) && !c->seccomp;
+#else
+	(void)c;
+	return false;
+#endif
+}
+
+int oci_dmz_open(struct nsset_error *err)
+{
+#if NSSET_HAVE_DMZ
+	int fd = memfd_create("nsset-dmz", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return nsset_fail_errno(err, errno, "memfd_create");
+	size_t off = 0;
+	while (off < oci_dmz_blob_size) {
+		ssize_t n = write(fd, oci_dmz_blob + off, oci_dmz_blob_size - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			return nsset_fail_errno(err, e, "cannot write nsset-dmz into a memfd");
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0555) != 0 || fcntl(fd, F_ADD_SEALS, REQUIRED_SEALS) != 0) {
+		int e = errno;
+		close(fd);
+		return nsset_fail_errno(err, e, "cannot seal nsset-dmz");
+	}
+	return fd;
+#else
+	return nsset_fail(err, EOPNOTSUPP, "nsset-dmz is not built into this nsset");
+#endif
 }

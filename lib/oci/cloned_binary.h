@@ -15,4 +15,15 @@ bool oci_is_cloned_binary(void);
  * filled) if the copy or the exec fails. */
 int oci_ensure_cloned_binary(char **argv, struct nsset_error *err);
 
+struct oci_config;
+/* `nsset run` of config c may skip oci_ensure_cloned_binary: the container's init then execs
+ * its command through nsset-dmz, a tiny program run from a sealed memfd (lib/oci/dmz/dmz.c,
+ * docs/oci-sec.md), so that its /proc/self/exe is never the host's binary while the command
+ * is executed.  True when this build has nsset-dmz, the container gets a pid namespace of its
+ * own (no other process can look at the init while it runs nsset), no user namespace and no
+ * seccomp filter (which could refuse the dmz's execveat or fcntl). */
+bool oci_dmz_usable(const struct oci_config *c);
+/* A sealed memfd (O_CLOEXEC) holding nsset-dmz, or a negative errno (err filled). */
+int oci_dmz_open(struct nsset_error *err);
+
 #endif

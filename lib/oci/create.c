@@ -24,6 +24,7 @@
  * socket sees EOF and it exits: a killed `create` leaves at most state + cgroup, which
  * `delete --force` removes. */
 #include "oci/cgroup_internal.h"
+#include "oci/cloned_binary.h"
 #include "oci/engine.h"
 #include "oci/seccomp.h"
 
@@ -54,7 +55,7 @@
 #endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
-enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR };
+enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR, MSG_EXEC_ERROR /* from lib/oci/dmz/dmz.c */ };
 
 struct msg {
 	int type;
@@ -71,6 +72,7 @@ struct child_ctx {
 	int console;                 /* -1 without a console socket */
 	struct oci_cgroup *cg;       /* NULL without a cgroup */
 	int listener;                /* seccomp listenerPath, connected by the runtime, or -1 */
+	int dmz;                     /* sealed memfd of nsset-dmz (run, oci_dmz_usable), or -1 */
 	bool into_cgroup;            /* clone3 put us into the v2 cgroup (CLONE_INTO_CGROUP) */
 	int join_fd[8];              /* per kind (table order), -1 = none; pid is joined by the parent */
 	nsset_flags_t join_kind[8];
@@ -190,6 +192,10 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 	char exe[4096];
 	int r;
 
+	/* Until the command runs (through nsset-dmz), no one without CAP_SYS_PTRACE may open our
+	 * /proc/PID/exe (the host's nsset): execve makes the process dumpable again. */
+	if (x->dmz >= 0)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	child_join_cgroup(x, &err);
 	pid_t host_pid = 0;
 	if (child_needs_go(c)) {
@@ -310,8 +316,30 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 			env = e2;
 		}
 	}
-	execve(exe, p->args, env);
-	nsset_fail_errno(&err, errno, "cannot execute %s", p->args[0]);
+	if (x->dmz >= 0) {
+		/* nsset-dmz execs the command (argv: path, sync socket, the command's argv), with
+		 * our socket open so that it can report a failed execve. */
+		size_t n = 0;
+		while (p->args[n])
+			n++;
+		char **dargv = calloc(n + 3, sizeof(char *));
+		char sockfd[16];
+		snprintf(sockfd, sizeof(sockfd), "%d", x->sock);
+		if (dargv) {
+			dargv[0] = exe;
+			dargv[1] = sockfd;
+			memcpy(dargv + 2, p->args, (n + 1) * sizeof(char *));
+			if (x->sock >= 0)
+				fcntl(x->sock, F_SETFD, 0);
+			syscall(SYS_execveat, x->dmz, "", dargv, env, AT_EMPTY_PATH);
+			if (x->sock >= 0)
+				fcntl(x->sock, F_SETFD, FD_CLOEXEC);
+		}
+		nsset_fail_errno(&err, dargv ? errno : ENOMEM, "cannot execute nsset-dmz for %s", p->args[0]);
+	} else {
+		execve(exe, p->args, env);
+		nsset_fail_errno(&err, errno, "cannot execute %s", p->args[0]);
+	}
 	if (x->sock >= 0)
 		child_fail(x, &err);
 	dprintf(2, "nsset: %s\n", err.msg);
@@ -378,7 +406,8 @@ static int write_maps(const struct oci_config *c, pid_t pid, struct nsset_error 
 static int spawn(const struct oci_create_opts *o, const struct oci_config *c, struct oci_ctr *ctr,
 		 int fifo, struct created *out, struct nsset_error *err)
 {
-	struct child_ctx x = { .c = c, .o = o, .fifo = fifo, .console = -1, .sock = -1, .listener = -1 };
+	struct child_ctx x = { .c = c, .o = o, .fifo = fifo, .console = -1, .sock = -1, .listener = -1,
+			       .dmz = -1 };
 	int sv[2] = { -1, -1 }, pid_join = -1, pidfd = -1, cgfd = -1, r;
 	pid_t pid = -1;
 
@@ -400,6 +429,18 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	    (x.listener = oci_seccomp_listener_connect(c->seccomp->listener_path, err)) < 0) {
 		r = x.listener;
 		goto fail;
+	}
+	/* run: the container's init execs its command through nsset-dmz (CVE-2019-5736 without a
+	 * re-exec of the runtime; the CLI skipped oci_ensure_cloned_binary). */
+	if (o->start_now && oci_dmz_usable(c)) {
+		if ((x.dmz = oci_dmz_open(err)) < 0) {
+			r = x.dmz;
+			goto fail;
+		}
+		/* We run the host's nsset until the container is deleted: out of a new pid
+		 * namespace's sight, and, should a container see the host's /proc (a bind mount),
+		 * our /proc/PID/exe needs CAP_SYS_PTRACE like the init's. */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		r = nsset_fail_errno(err, errno, "socketpair");
@@ -449,6 +490,9 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	close(sv[1]);
 	sv[1] = -1;
 	close_joins(&x);
+	if (x.dmz >= 0)
+		close(x.dmz);
+	x.dmz = -1;
 	if (x.console >= 0)
 		close(x.console);
 	x.console = -1;
@@ -487,6 +531,11 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 			r = nsset_fail(err, m.code, "%s", m.text);
 			goto kill;
 		}
+		if (m.type == MSG_EXEC_ERROR) {
+			r = nsset_fail_errno(err, m.code < 0 ? -m.code : EIO, "cannot execute %s",
+					     c->process.args[0]);
+			goto kill;
+		}
 		if (m.type == MSG_NS) {
 			if ((r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_PRESTART, err)) < 0 ||
 			    (r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_CREATE_RUNTIME, err)) < 0)
@@ -510,6 +559,8 @@ kill:
 		;
 fail:
 	close_joins(&x);
+	if (x.dmz >= 0)
+		close(x.dmz);
 	if (x.console >= 0)
 		close(x.console);
 	if (x.listener >= 0)

@@ -128,6 +128,34 @@ test_run_passes_exit_status_and_cleans_up() {
 	assert_eq 3 "$rc" "nsset oci run"
 }
 
+# CVE-2019-5736 on `nsset run`, which does not re-execute itself from a memfd: the container's
+# init execs its command through nsset-dmz from a sealed memfd, so an execve of /proc/self/exe
+# by the command (or a #!/proc/self/exe interpreter) lands on that sealed copy, never on the
+# host's nsset (which would print its usage); and the host binary is unchanged.
+test_run_proc_self_exe_is_the_sealed_dmz() {
+	need_kind pid
+	local b=$TMPDIR_TEST/b rc sum
+	sum=$(sha256sum <"$NSSET")
+	oci_bundle "$b" '[ "/proc/self/exe", "--help" ]'
+	oci run --bundle "$b" d1 </dev/null >"$TMPDIR_TEST/out" 2>"$TMPDIR_TEST/err"; rc=$?
+	assert_eq 127 "$rc" "exit status of /proc/self/exe"
+	assert_eq "nsset-dmz: run by nsset only" "$(cat "$TMPDIR_TEST/err")" "stderr"
+	assert_eq "" "$(cat "$TMPDIR_TEST/out")" "stdout (nsset's usage would be here)"
+	assert_eq "$sum" "$(sha256sum <"$NSSET")" "the host binary"
+	oci_assert_gone d1
+	# With a seccomp filter the dmz is not used (the filter could refuse it): the whole
+	# runtime runs from a sealed memfd copy, and /proc/self/exe is that copy, a dynamically
+	# linked nsset whose loader this busybox root filesystem does not have.
+	oci_edit "$b" 's|"namespaces": \[|"seccomp": { "defaultAction": "SCMP_ACT_ALLOW" }, "namespaces": [|'
+	assert_contains "seccomp" "$(cat "$b/config.json")" "config edited"
+	oci run --bundle "$b" d2 </dev/null >"$TMPDIR_TEST/out" 2>"$TMPDIR_TEST/err"; rc=$?
+	assert_eq 1 "$rc" "exit status with seccomp"
+	assert_eq "nsset: run d2: cannot execute /proc/self/exe: No such file or directory" \
+		"$(cat "$TMPDIR_TEST/err")" "the copy of nsset was executed, not the dmz"
+	assert_eq "$sum" "$(sha256sum <"$NSSET")" "the host binary"
+	oci_assert_gone d2
+}
+
 test_run_detach_pid_file_list() {
 	local b=$TMPDIR_TEST/b pid
 	oci_bundle "$b" '[ "sleep", "1000" ]'
