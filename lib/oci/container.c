@@ -356,7 +356,9 @@ int oci_pause(const char *root, const char *id, bool pause, struct nsset_error *
 	if (r < 0)
 		return r;
 	enum oci_status s = oci_ctr_status(&c);
-	if (pause && s != OCI_RUNNING && s != OCI_CREATED) {
+	/* Not a created container: its state would still read "created" (exec.fifo) and resume
+	 * would refuse it, leaving it frozen. */
+	if (pause && s != OCI_RUNNING) {
 		r = wrong_state(err, "running", s);
 		goto out;
 	}
