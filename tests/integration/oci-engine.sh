@@ -285,3 +285,33 @@ test_state_features_and_spec_follow_the_schemas() {
 		fail "the schema check accepts anything"
 	fi
 }
+
+test_delete_force_of_a_missing_container_and_orphans() {
+	local b=$TMPDIR_TEST/b out rc i pid
+	# As runc: --force of an id that does not exist succeeds (podman's stop and conmon's
+	# cleanup both delete); without --force it is an error.  Nothing is made either way.
+	oci delete --force nosuch || fail "delete --force of a missing container"
+	out=$(oci delete nosuch 2>&1); rc=$?
+	assert_ne 0 "$rc" "delete of a missing container"
+	assert_eq "nsset: delete nosuch: container nosuch does not exist" "$out" "message"
+	[ ! -e "$TMPDIR_TEST/state/nosuch" ] || fail "state made for a missing container"
+	# A directory without state.json (a create killed before writing it) is no container,
+	# and delete --force removes it.
+	mkdir -p "$TMPDIR_TEST/state/orph"
+	assert_eq "" "$(oci list -q)" "list with an orphan directory"
+	out=$(oci state orph 2>&1) && fail "state of an orphan"
+	assert_eq "nsset: state orph: container orph does not exist" "$out" "message"
+	oci delete --force orph || fail "delete --force of an orphan"
+	[ ! -e "$TMPDIR_TEST/state/orph" ] || fail "orphan directory left"
+	# Five concurrent delete --force of a running container: all succeed, nothing is left.
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_defer_delete dd
+	oci run -d -b "$b" dd </dev/null >/dev/null 2>&1 || fail "run -d"
+	pid=$(oci_pid dd)
+	for i in 1 2 3 4 5; do
+		(oci delete --force dd >/dev/null 2>"$TMPDIR_TEST/del$i.err" || echo "$i: $(cat "$TMPDIR_TEST/del$i.err")" >>"$TMPDIR_TEST/del-failed") &
+	done
+	wait
+	[ ! -e "$TMPDIR_TEST/del-failed" ] || fail "concurrent delete --force failed: $(cat "$TMPDIR_TEST/del-failed")"
+	oci_assert_gone dd "$pid"
+}
