@@ -13,7 +13,7 @@ build() { # DIR MESON-OPTIONS...
 	if [ ! -f "$dir/build.ninja" ]; then
 		meson setup "$dir" -Dwerror=true "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; return 1; }
 	fi
-	ninja -C "$dir" >"$dir.build.log" 2>&1 || { cat "$dir.build.log"; return 1; }
+	ninja -j2 -C "$dir" >"$dir.build.log" 2>&1 || { cat "$dir.build.log"; return 1; }
 }
 
 suite() { # DIR [FILTER]

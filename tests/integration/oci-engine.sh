@@ -45,12 +45,12 @@ test_console_size_and_controlling_terminal() {
 		fail "run: $(cat "$TMPDIR_TEST/err")"
 	out=${out//$'\r'/}
 	assert_eq "31 97" "$(head -n 1 <<<"$out")" "consoleSize"
-	# /proc/self/stat: field 7 tty_nr is the pty (major 136, minor 0: 34816), field 6 the
-	# session is the process itself (pid 1 leads it).
+	# /proc/self/stat of cat (sh execs it: the container's process): field 7 tty_nr is the
+	# pty (major 136, minor 0: 34816), field 6 the session is its own pid (it leads it).
 	local stat
 	stat=$(tail -n 1 <<<"$out" | sed 's/.*) //')
 	assert_eq 34816 "$(awk '{ print $5 }' <<<"$stat")" "controlling terminal (tty_nr)"
-	assert_eq 1 "$(awk '{ print $4 }' <<<"$stat")" "session leader"
+	assert_eq "$(tail -n 1 <<<"$out" | cut -d' ' -f1)" "$(awk '{ print $4 }' <<<"$stat")" "session leader"
 }
 
 test_terminal_without_console_socket_is_refused() {
@@ -70,6 +70,7 @@ test_terminal_without_console_socket_is_refused() {
 
 test_idmapped_bind_mount_through_the_engine() {
 	need_kind user
+	need_kind pid # proc in a user namespace needs a pid namespace of its own
 	local b=$TMPDIR_TEST/b v=$TMPDIR_TEST/vol out
 	# The container's root is host uid 100000: it must be able to reach the volume.
 	chmod 755 "$TMPDIR_TEST"
@@ -314,4 +315,35 @@ test_delete_force_of_a_missing_container_and_orphans() {
 	wait
 	[ ! -e "$TMPDIR_TEST/del-failed" ] || fail "concurrent delete --force failed: $(cat "$TMPDIR_TEST/del-failed")"
 	oci_assert_gone dd "$pid"
+}
+
+test_apparmor_selinux_debug_and_systemd_cgroup() {
+	local b=$TMPDIR_TEST/b out rc pid
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_jq "$b" '.process.apparmorProfile = "qa-prof" | .process.selinuxLabel = "system_u:system_r:qa_t:s0"'
+	# Accepted on a host without them, reported in the debug log (as crun).
+	oci_defer_delete aa
+	# (stderr to a file: the container keeps create's stdio)
+	"$NSSET" --root "$TMPDIR_TEST/state" --debug create -b "$b" aa </dev/null >/dev/null 2>"$TMPDIR_TEST/aa.err" ||
+		fail "create with apparmorProfile/selinuxLabel: $(cat "$TMPDIR_TEST/aa.err")"
+	out=$(cat "$TMPDIR_TEST/aa.err")
+	assert_contains 'nsset: debug: create aa: apparmorProfile "qa-prof" ignored: AppArmor is not enabled' "$out"
+	assert_contains 'nsset: debug: create aa: selinuxLabel "system_u:system_r:qa_t:s0" ignored: SELinux is not enabled' "$out"
+	pid=$(oci_pid aa)
+	kill -0 "$pid" || fail "no container process"
+	# Not a word without --debug.
+	oci_defer_delete aa2
+	oci create -b "$b" aa2 </dev/null >/dev/null 2>"$TMPDIR_TEST/aa2.err" || fail "create: $(cat "$TMPDIR_TEST/aa2.err")"
+	assert_eq "" "$(cat "$TMPDIR_TEST/aa2.err")" "stderr without --debug"
+	# --log --log-format json: the same as JSON lines.
+	oci_defer_delete aa3
+	"$NSSET" --root "$TMPDIR_TEST/state" --debug --log "$TMPDIR_TEST/log" --log-format json create -b "$b" aa3 \
+		</dev/null >/dev/null 2>&1 || fail "create with --log"
+	assert_match '^\{"level":"debug","msg":"create aa3: apparmorProfile \\"qa-prof\\" ignored: AppArmor is not enabled","time":"[0-9T:.Z-]+"\}$' \
+		"$(head -n 1 "$TMPDIR_TEST/log")" "debug log line"
+	# --systemd-cgroup: refused, nothing made.
+	out=$("$NSSET" --root "$TMPDIR_TEST/state" --systemd-cgroup create -b "$b" sd </dev/null 2>&1); rc=$?
+	assert_ne 0 "$rc" "--systemd-cgroup"
+	assert_eq "nsset: create sd: --systemd-cgroup: the systemd cgroup driver is not supported (use cgroupfs)" "$out" "message"
+	oci_assert_gone sd
 }
