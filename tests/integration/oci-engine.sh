@@ -194,7 +194,7 @@ test_exec_bad_input_changes_nothing() {
 	echo '{ "args": "true", "cwd": "/" }' >"$TMPDIR_TEST/types.json"
 	out=$(oci exec --process "$TMPDIR_TEST/types.json" eb 2>&1); rc=$?
 	assert_ne 0 "$rc" "--process with wrong types"
-	assert_contains "nsset: exec eb: process.args: must be a non-empty array of strings" "$out"
+	assert_contains "nsset: exec eb: $TMPDIR_TEST/types.json: process.args: must be a non-empty array of strings" "$out"
 	out=$(oci exec --process "$TMPDIR_TEST/none.json" eb 2>&1); rc=$?
 	assert_ne 0 "$rc" "--process without a file"
 	assert_contains "nsset: exec eb: cannot open $TMPDIR_TEST/none.json: No such file or directory" "$out"
