@@ -30,17 +30,14 @@ static void untie(int sig)
 	prctl(PR_SET_NAME, "nsset-holder");
 }
 
-/* In the holder, before its init starts: no terminal, no stdio of nsset's. */
+/* In the holder, before its init starts: no terminal, no stdio of nsset's.  ARG: the host's
+ * /dev/null opened by the caller (the holder may be in a --root without one). */
 static int holder_setup(void *arg, struct nsset_error *err)
 {
-	(void)arg;
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0)
-		return nsset_fail_errno(err, errno, "cannot open /dev/null");
+	int null = *(const int *)arg;
 	dup2(null, 0);
 	dup2(null, 1);
 	dup2(null, 2);
-	close(null);
 	setsid();
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -99,8 +96,13 @@ int nsset_set_create(const char *name, const struct nsset_spawn *spawn,
 	sp.die_with_parent = true;
 	sp.no_tty_foreground = true;
 	sp.child_setup = holder_setup;
-	sp.arg = NULL;
-	if ((r = nsset_spawn(&sp, &holder, err)) < 0)
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		return nsset_fail_errno(err, errno, "cannot open /dev/null");
+	sp.arg = &null;
+	r = nsset_spawn(&sp, &holder, err);
+	close(null);
+	if (r < 0)
 		return r;
 	reg_test_point("spawned");
 
