@@ -1,7 +1,9 @@
 /* nsset exec [--process FILE] [--detach] [--tty] [--console-socket S] [--pid-file F] [--cwd DIR]
- * [--env K=V]... [--user UID[:GID]] [--preserve-fds N] [--no-new-privs] ID [COMMAND [ARG...]]:
+ * [--env K=V]... [--user UID[:GID]] [--preserve-fds N] [--no-new-privs] [--cap CAP_X]...
+ * ID [COMMAND [ARG...]]:
  * a new process in a running container (its namespaces, cgroup, capabilities, seccomp). */
 #include "cli.h"
+#include "oci/caps.h"
 #include "oci/container.h"
 
 #include <getopt.h>
@@ -41,6 +43,7 @@ int cli_oci_exec(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "preserve-fds", required_argument, NULL, 'f' },
 		{ "no-new-privs", no_argument, NULL, 'n' },
+		{ "cap", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -94,10 +97,20 @@ int cli_oci_exec(int argc, char **argv)
 			break;
 		}
 		case 'n': o.no_new_privs = true; break;
+		case 'C': {
+			int cap;
+			if (oci_cap_from_name(optarg, &cap) < 0) {
+				cli_error("exec", optarg, "--cap: unknown capability (CAP_NAME, e.g. CAP_NET_ADMIN)");
+				free(env);
+				return 2;
+			}
+			o.add_caps |= 1ULL << cap;
+			break;
+		}
 		case 'h':
 			printf("usage: nsset exec [--process FILE] [--detach] [--tty] [--console-socket S]\n"
 			       "       [--pid-file F] [--cwd DIR] [--env K=V]... [--user UID[:GID]]\n"
-			       "       [--preserve-fds N] [--no-new-privs] ID [COMMAND [ARG...]]\n");
+			       "       [--preserve-fds N] [--no-new-privs] [--cap CAP_X]... ID [COMMAND [ARG...]]\n");
 			free(env);
 			return 0;
 		default:

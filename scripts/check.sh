@@ -16,7 +16,7 @@ build() { # DIR MESON-OPTIONS...
 		# An existing build directory gets the options too (e.g. test_hooks after `make build`).
 		meson configure "$dir" -Dwerror=true "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; return 1; }
 	fi
-	ninja -C "$dir" >"$dir.build.log" 2>&1 || { cat "$dir.build.log"; return 1; }
+	ninja -j2 -C "$dir" >"$dir.build.log" 2>&1 || { cat "$dir.build.log"; return 1; }
 }
 
 suite() { # DIR [FILTER]

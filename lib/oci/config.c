@@ -978,8 +978,14 @@ int oci_process_parse_file(const char *path, struct oci_process *out, struct nss
 		return -EINVAL;
 	r = parse_process(top, "process", out, err);
 	json_object_put(top);
-	if (r < 0)
+	if (r < 0) {
 		oci_process_clear(out);
+		if (err) { /* name the file too: "FILE: process.args: ..." */
+			char m[NSSET_ERRMSG_MAX];
+			snprintf(m, sizeof(m), "%s", err->msg);
+			r = nsset_fail(err, -r, "%s: %s", path, m);
+		}
+	}
 	return r;
 }
 

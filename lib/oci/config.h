@@ -124,6 +124,7 @@ struct oci_seccomp {
 	size_t n_arches;
 	unsigned flags;          /* SECCOMP_FILTER_FLAG_* */
 	char *listener_path;
+	char *listener_metadata; /* listenerMetadata: sent as "metadata" to the listener */
 	struct oci_syscall_rule *syscalls;
 	size_t n_syscalls;
 };

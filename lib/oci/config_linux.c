@@ -425,6 +425,8 @@ static int parse_seccomp(struct json_object *o, struct oci_config *c, struct nss
 	cfg_strv_free(strs);
 	if ((r = cfg_opt_string(o, "listenerPath", p, &s->listener_path, err)) < 0)
 		return r;
+	if ((r = cfg_opt_string(o, "listenerMetadata", p, &s->listener_metadata, err)) < 0)
+		return r;
 
 	if ((r = cfg_opt_array(o, "syscalls", p, &arr, err)) < 0)
 		return r;
@@ -453,6 +455,7 @@ static void seccomp_free(struct oci_seccomp *s)
 		return;
 	free(s->arches);
 	free(s->listener_path);
+	free(s->listener_metadata);
 	for (size_t i = 0; i < s->n_syscalls; i++) {
 		cfg_strv_free(s->syscalls[i].names);
 		free(s->syscalls[i].args);

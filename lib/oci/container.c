@@ -298,6 +298,14 @@ int oci_delete(const char *root, const char *id, bool force, struct nsset_error 
 {
 	struct oci_ctr c;
 	int r = oci_ctr_open(root, id, &c, err);
+	if (r == -ENOENT && force) {
+		/* As runc: --force of a container that does not exist (a concurrent delete won:
+		 * podman's stop and conmon's cleanup both delete) succeeds; an orphan directory
+		 * is removed. */
+		if (err)
+			*err = (struct nsset_error){ 0 };
+		return oci_state_remove_orphan(root, id, err);
+	}
 	if (r < 0)
 		return r;
 	enum oci_status s = oci_ctr_status(&c);
@@ -356,7 +364,9 @@ int oci_pause(const char *root, const char *id, bool pause, struct nsset_error *
 	if (r < 0)
 		return r;
 	enum oci_status s = oci_ctr_status(&c);
-	if (pause && s != OCI_RUNNING && s != OCI_CREATED) {
+	/* Not a created container: its state would still read "created" (exec.fifo) and resume
+	 * would refuse it, leaving it frozen. */
+	if (pause && s != OCI_RUNNING) {
 		r = wrong_state(err, "running", s);
 		goto out;
 	}

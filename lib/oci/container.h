@@ -78,6 +78,9 @@ struct oci_exec_opts {
 	bool detach;
 	unsigned preserve_fds;
 	bool no_new_privs;           /* --no-new-privs */
+	uint64_t add_caps;           /* --cap CAP_X...: added to bounding, effective, permitted
+				      * (and inheritable + ambient when the process has
+				      * inheritable ones), as runc */
 };
 
 /* exec: a new process in the container's namespaces and cgroup, with its capabilities,

@@ -180,7 +180,8 @@ static void child_join_cgroup(struct child_ctx *x, struct nsset_error *err)
 static bool child_needs_go(const struct oci_config *c)
 {
 	return (c->ns_new & NSSET_USER) || oci_has_hooks(c, HOOK_CREATE_CONTAINER) ||
-	       oci_has_hooks(c, HOOK_START_CONTAINER);
+	       (c->seccomp && c->seccomp->listener_path && oci_seccomp_uses_notify(c->seccomp)) ||
+	       oci_has_hooks(c, HOOK_START_CONTAINER) || oci_rootfs_needs_idmap_fds(c);
 }
 
 static __attribute__((noreturn)) void child_main(struct child_ctx *x)
@@ -198,9 +199,21 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	child_join_cgroup(x, &err);
 	pid_t host_pid = 0;
+	int *idmap_fds = NULL;
 	if (child_needs_go(c)) {
 		child_wait_go(x, &m);
 		host_pid = m.pid;
+	}
+	if (oci_rootfs_needs_idmap_fds(c)) {
+		/* The idmapped trees, made by the runtime (a process in a user namespace cannot
+		 * idmap a host filesystem), one per mount, -1 where none. */
+		idmap_fds = calloc(c->n_mounts, sizeof(int));
+		if (!idmap_fds) {
+			nsset_fail(&err, ENOMEM, "out of memory");
+			child_fail(x, &err);
+		}
+		if (oci_rootfs_idmap_recv(x->sock, c, idmap_fds, &err) < 0)
+			child_fail(x, &err);
 	}
 	child_join(x, &err);
 	if ((c->ns_new & NSSET_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
@@ -229,13 +242,21 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 			child_fail(x, &err);
 	}
 
-	struct oci_rootfs_opts ro = { .no_pivot = x->o->no_pivot, .userns_fd = -1 };
+	struct oci_rootfs_opts ro = { .no_pivot = x->o->no_pivot, .userns_fd = -1,
+				      .mount_fds = idmap_fds };
 	if (oci_rootfs_setup(c, &ro, &err) < 0)
 		child_fail(x, &err);
+	if (idmap_fds) {
+		oci_rootfs_close_fds(idmap_fds, c->n_mounts);
+		free(idmap_fds);
+	}
 	if (p->terminal && x->console >= 0) {
 		if (oci_console_setup(x->console, p->console_height, p->console_width, &err) < 0)
 			child_fail(x, &err);
 		close(x->console);
+		/* /dev/console is the container's pty (runtime-linux.md), its stdin now. */
+		if (oci_rootfs_bind_console(0, &err) < 0)
+			child_fail(x, &err);
 	} else if (x->console >= 0) {
 		close(x->console);
 	} else {
@@ -260,8 +281,18 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 	syscall(SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC);
 
 	struct oci_process_opts po = { .listener_fd = x->listener };
+	char *state_json = NULL;
+	if (x->listener >= 0) {
+		/* The container's state for the seccomp agent (config-linux.md), pid as the
+		 * runtime sees it. */
+		struct oci_state st = { .pid = host_pid, .bundle = c->bundle,
+					.annotations = c->annotations };
+		snprintf(st.id, sizeof(st.id), "%s", x->o->id);
+		po.state_json = state_json = oci_state_json(&st, OCI_CREATING);
+	}
 	if (oci_process_apply_opts(c, p, &po, &err) < 0)
 		child_fail(x, &err);
+	free(state_json);
 	if (x->fifo >= 0) {
 		send_msg(x->sock, MSG_READY, 0, 0, NULL);
 		/* Wait for `start`: it opens exec.fifo for writing and writes one byte.  Until then
@@ -388,6 +419,27 @@ static void close_joins(struct child_ctx *x)
 	for (size_t i = 0; i < x->n_join; i++)
 		close(x->join_fd[i]);
 	x->n_join = 0;
+}
+
+/* Idmapped mounts: the trees idmapped to the container's user namespace (the one the config
+ * joins by path, else the child's new one, its maps written), sent to the child. */
+static int send_idmaps(const struct oci_config *c, int sock, pid_t pid, struct nsset_error *err)
+{
+	char path[64];
+	const char *p = NULL;
+	for (size_t i = 0; i < c->n_namespaces; i++)
+		if (c->namespaces[i].kind == NSSET_USER && c->namespaces[i].path)
+			p = c->namespaces[i].path;
+	if (!p) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		p = path;
+	}
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nsset_fail_errno(err, errno, "cannot open the user namespace %s", p);
+	int r = oci_rootfs_idmap_send(sock, c, fd, err);
+	close(fd);
+	return r;
 }
 
 /* Write the maps of the child's new user namespace. */
@@ -517,6 +569,8 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 			nsset_fail_errno(err, -r, "the container process died");
 			goto kill;
 		}
+		if (oci_rootfs_needs_idmap_fds(c) && (r = send_idmaps(c, sv[0], pid, err)) < 0)
+			goto kill;
 	}
 	for (;;) {
 		struct msg m;

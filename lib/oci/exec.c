@@ -204,6 +204,17 @@ int oci_exec(const struct oci_exec_opts *o, struct nsset_error *err)
 	}
 	if (o->no_new_privs)
 		p.no_new_privileges = true;
+	if (o->add_caps) {
+		p.has_caps = true;
+		p.caps.bounding |= o->add_caps;
+		p.caps.effective |= o->add_caps;
+		p.caps.permitted |= o->add_caps;
+		/* Ambient needs inheritable; runc adds both only when there are inheritable ones. */
+		if (p.caps.inheritable) {
+			p.caps.inheritable |= o->add_caps;
+			p.caps.ambient |= o->add_caps;
+		}
+	}
 	if (o->n_env) {
 		if (!(env = merge_env(p.env, o->env, o->n_env))) {
 			r = nsset_fail(err, ENOMEM, "out of memory");

@@ -207,7 +207,7 @@ static int load_seccomp(const struct oci_seccomp *s, const struct oci_process_op
 		close(notify);
 		return sock;
 	}
-	r = oci_seccomp_send_notify_fd(sock, notify, NULL, o ? o->state_json : NULL, err);
+	r = oci_seccomp_send_notify_fd(sock, notify, s->listener_metadata, o ? o->state_json : NULL, err);
 	close(notify);
 	if (own)
 		close(sock);

@@ -190,7 +190,10 @@ int oci_seccomp_send_notify_fd(int sock, int notify_fd, const char *metadata,
 	json_object_object_add(msg, "ociVersion", json_object_new_string("1.0.2"));
 	json_object_array_add(fds, json_object_new_string("seccompFd"));
 	json_object_object_add(msg, "fds", fds);
-	json_object_object_add(msg, "pid", json_object_new_int(getpid()));
+	/* "pid": the container process as the runtime sees it (the state's, when given). */
+	json_object *spid = NULL;
+	json_object_object_add(msg, "pid", json_object_object_get_ex(state, "pid", &spid) ?
+					   json_object_get(spid) : json_object_new_int(getpid()));
 	if (metadata)
 		json_object_object_add(msg, "metadata", json_object_new_string(metadata));
 	json_object_object_add(msg, "state", state);

@@ -168,6 +168,22 @@ int oci_state_remove(const char *root, const char *id, int dirfd, struct nsset_e
 	return 0;
 }
 
+int oci_state_remove_orphan(const char *root, const char *id, struct nsset_error *err)
+{
+	int fd = open_dir(root, id, true, err);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	int r = 0;
+	/* Under the lock: still no state.json (a create that made it holds the lock until it has
+	 * written one), so nothing is using it. */
+	if (faccessat(fd, "state.json", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		r = oci_state_remove(root, id, fd, err);
+	close(fd);
+	return r;
+}
+
 int oci_state_put_file(int dirfd, const char *name, const char *data, size_t len,
 		       struct nsset_error *err)
 {
@@ -450,6 +466,12 @@ int oci_state_list(const char *root, char ***ids, size_t *n, struct nsset_error 
 	struct dirent *e;
 	while (v && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || oci_id_check(e->d_name, NULL) < 0)
+			continue;
+		/* No state.json: being reserved or removed, or an orphan of a killed create:
+		 * not a container (open_existing says so too). */
+		char sj[300];
+		snprintf(sj, sizeof(sj), "%s/state.json", e->d_name);
+		if (faccessat(dirfd(d), sj, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (len + 2 > cap) {
 			char **nv = realloc(v, (cap *= 2) * sizeof(char *));

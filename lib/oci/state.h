@@ -46,6 +46,9 @@ int oci_state_open(const char *root, const char *id, struct nsset_error *err);
 int oci_state_open_unlocked(const char *root, const char *id, struct nsset_error *err);
 /* Remove the container's directory (dirfd stays locked until closed). */
 int oci_state_remove(const char *root, const char *id, int dirfd, struct nsset_error *err);
+/* The directory of ID when it has no state.json (a create killed before writing it, a
+ * delete killed halfway): removed under its lock.  0 when there is none. */
+int oci_state_remove_orphan(const char *root, const char *id, struct nsset_error *err);
 
 /* state.json: write (temp file + rename) and read. */
 int oci_state_write(int dirfd, const struct oci_state *s, struct nsset_error *err);
