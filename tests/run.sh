@@ -8,6 +8,9 @@ FILTER=${2:-}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 export BUILD SRC NSSET="$BUILD/cli/nsset"
 export ROOTFS=${ROOTFS:-$SRC/build-rootfs/rootfs}
+# The sanitizer build: LeakSanitizer cannot stop the world from inside a pid namespace (its
+# tracer spins), and a report must fail the test rather than scroll by.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 label=$(basename "$BUILD")
 passed=0 failed=0 skipped=0
 failures=()
