@@ -7,6 +7,7 @@
 #include "oci/config_internal.h"
 #include "oci/caps.h"
 #include "oci/process.h"
+#include "oci/readall.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -68,36 +69,33 @@ void cfg_strv_free(char **v)
 	free(v);
 }
 
-int cfg_opt_object(struct json_object *obj, const char *key, const char *path,
-		   struct json_object **out, struct nsset_error *err)
+/* An optional member of one JSON type: *out is NULL when absent, an error when of another type. */
+static int opt_typed(struct json_object *obj, const char *key, const char *path, json_type type,
+		     const char *what, struct json_object **out, struct nsset_error *err)
 {
 	char p[OCI_PATH_MAX];
 	struct json_object *v = cfg_get(obj, key);
 	*out = NULL;
 	if (!v)
 		return 0;
-	if (!json_object_is_type(v, json_type_object)) {
+	if (!json_object_is_type(v, type)) {
 		cfg_path_key(p, path, key);
-		return cfg_fail(err, p, "must be an object");
+		return cfg_fail(err, p, "must be %s", what);
 	}
 	*out = v;
 	return 0;
 }
 
+int cfg_opt_object(struct json_object *obj, const char *key, const char *path,
+		   struct json_object **out, struct nsset_error *err)
+{
+	return opt_typed(obj, key, path, json_type_object, "an object", out, err);
+}
+
 int cfg_opt_array(struct json_object *obj, const char *key, const char *path,
 		  struct json_object **out, struct nsset_error *err)
 {
-	char p[OCI_PATH_MAX];
-	struct json_object *v = cfg_get(obj, key);
-	*out = NULL;
-	if (!v)
-		return 0;
-	if (!json_object_is_type(v, json_type_array)) {
-		cfg_path_key(p, path, key);
-		return cfg_fail(err, p, "must be an array");
-	}
-	*out = v;
-	return 0;
+	return opt_typed(obj, key, path, json_type_array, "an array", out, err);
 }
 
 int cfg_opt_string(struct json_object *obj, const char *key, const char *path, char **out,
@@ -903,38 +901,11 @@ static int read_file(const char *path, char **out, struct nsset_error *err)
 		close(fd);
 		return nsset_fail(err, EFBIG, "%s is larger than 16 MiB", path);
 	}
-	size_t cap = (size_t)st.st_size + 1, len = 0;
-	char *buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return nsset_fail(err, ENOMEM, "out of memory");
-	}
-	for (;;) {
-		if (len + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return nsset_fail(err, ENOMEM, "out of memory");
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			return nsset_fail_errno(err, e, "cannot read %s", path);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
+	size_t len;
+	char *buf;
+	int r = oci_read_fd(fd, path, &buf, &len, err);
+	if (r < 0)
+		return r;
 	if (strlen(buf) != len) {
 		free(buf);
 		return nsset_fail(err, EINVAL, "%s: contains a NUL byte", path);

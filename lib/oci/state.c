@@ -1,6 +1,7 @@
 /* The OCI state directory (see state.h): ids, atomic reservation, lock, state.json. */
 #include "internal.h"
 #include "oci/state.h"
+#include "oci/readall.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -219,36 +220,7 @@ int oci_state_get_file(int dirfd, const char *name, char **data, struct nsset_er
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return nsset_fail_errno(err, errno, "cannot read %s", name);
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			close(fd);
-			return nsset_fail(err, ENOMEM, "out of memory");
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			return nsset_fail_errno(err, e, "cannot read %s", name);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len + 1 >= cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	close(fd);
-	buf[len] = '\0';
-	*data = buf;
-	return 0;
+	return oci_read_fd(fd, name, data, NULL, err);
 }
 
 int oci_state_write(int dirfd, const struct oci_state *s, struct nsset_error *err)
