@@ -26,6 +26,7 @@
 #include "oci/cgroup_internal.h"
 #include "oci/cloned_binary.h"
 #include "oci/engine.h"
+#include "oci/readall.h"
 #include "oci/seccomp.h"
 
 #include <fcntl.h>
@@ -56,6 +57,7 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
 enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR, MSG_EXEC_ERROR /* from lib/oci/dmz/dmz.c */ };
+enum { GO_JOIN_CGROUP = 1 }; /* MSG_GO's code: the cgroup is made, join it */
 
 struct msg {
 	int type;
@@ -74,6 +76,8 @@ struct child_ctx {
 	int listener;                /* seccomp listenerPath, connected by the runtime, or -1 */
 	int dmz;                     /* sealed memfd of nsset-dmz (run, oci_dmz_usable), or -1 */
 	bool into_cgroup;            /* clone3 put us into the v2 cgroup (CLONE_INTO_CGROUP) */
+	bool needs_go;               /* wait for the runtime's GO before the cgroup and the rest */
+	int unshare_flags;           /* the new namespaces the child makes itself (CLONE_NEW*) */
 	int join_fd[8];              /* per kind (table order), -1 = none; pid is joined by the parent */
 	nsset_flags_t join_kind[8];
 	size_t n_join;
@@ -197,13 +201,23 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 	 * /proc/PID/exe (the host's nsset): execve makes the process dumpable again. */
 	if (x->dmz >= 0)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	child_join_cgroup(x, &err);
+	/* The namespaces joined by path (a user namespace first), then the new ones other than
+	 * pid, user and time (made by clone3): made here, they belong to a joined user namespace,
+	 * and the costly ones (network) are made while the runtime makes the cgroup. */
+	child_join(x, &err);
+	if (x->unshare_flags && unshare(x->unshare_flags) < 0) {
+		nsset_fail_errno(&err, errno, "cannot make the new namespaces");
+		child_fail(x, &err);
+	}
 	pid_t host_pid = 0;
 	int *idmap_fds = NULL;
-	if (child_needs_go(c)) {
+	if (x->needs_go) {
 		child_wait_go(x, &m);
 		host_pid = m.pid;
+		if (!(m.code & GO_JOIN_CGROUP))
+			x->cg = NULL;
 	}
+	child_join_cgroup(x, &err);
 	if (oci_rootfs_needs_idmap_fds(c)) {
 		/* The idmapped trees, made by the runtime (a process in a user namespace cannot
 		 * idmap a host filesystem), one per mount, -1 where none. */
@@ -215,7 +229,6 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 		if (oci_rootfs_idmap_recv(x->sock, c, idmap_fds, &err) < 0)
 			child_fail(x, &err);
 	}
-	child_join(x, &err);
 	if ((c->ns_new & NSSET_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		nsset_fail_errno(&err, errno, "cannot make the cgroup namespace");
 		child_fail(x, &err);
@@ -455,6 +468,68 @@ static int write_maps(const struct oci_config *c, pid_t pid, struct nsset_error 
 	return nsset_idmaps_write(pid, u, c->n_uid_mappings, g, c->n_gid_mappings, err);
 }
 
+/* The config as it was at create: delete, exec and ps read it back from the state. */
+static int keep_config(const struct oci_config *c, int dirfd, struct nsset_error *err)
+{
+	char path[4096], *json;
+	size_t n;
+	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nsset_fail_errno(err, errno, "cannot read %s", path);
+	int r = oci_read_fd(fd, path, &json, &n, err);
+	if (r < 0)
+		return r;
+	r = oci_state_put_file(dirfd, "config.json", json, n, err);
+	free(json);
+	return r;
+}
+
+/* Rootless, as runc and crun: without cgroupsPath or resources, a cgroup we may not make is
+ * done without. */
+static bool cgroup_optional(const struct oci_config *c, int r)
+{
+	return geteuid() != 0 && !c->cgroups_path && !c->has_resources &&
+	       (r == -EACCES || r == -EPERM || r == -EROFS);
+}
+
+static void drop_cgroup(struct oci_ctr *ctr)
+{
+	if (ctr->cg) {
+		oci_cgroup_remove(ctr->cg, NULL);
+		oci_cgroup_free(ctr->cg);
+	}
+	ctr->cg = NULL;
+	free(ctr->st.cgroup);
+	ctr->st.cgroup = NULL;
+}
+
+/* The cgroup's v1 directories (the v2 one was made before clone3), its resources and its new
+ * form in the state.  *join: whether the child is to join it. */
+static int make_cgroup(const struct oci_config *c, struct oci_ctr *ctr, bool into_v2, bool *join,
+		       struct nsset_error *err)
+{
+	*join = false;
+	if (!ctr->cg)
+		return 0;
+	int r = oci_cgroup_make(ctr->cg, OCI_CGROUP_PART_V1, err);
+	if (r < 0) {
+		if (into_v2 || !cgroup_optional(c, r))
+			return r;
+		drop_cgroup(ctr);
+		nsset_error_clear(err);
+		return 0;
+	}
+	free(ctr->st.cgroup);
+	ctr->st.cgroup = NULL;
+	if ((r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0)
+		return r;
+	if (c->has_resources && (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
+		return r;
+	*join = true;
+	return 0;
+}
+
 static int spawn(const struct oci_create_opts *o, const struct oci_config *c, struct oci_ctr *ctr,
 		 int fifo, struct created *out, struct nsset_error *err)
 {
@@ -502,8 +577,13 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		r = nsset_fail_errno(err, errno, "cannot join the pid namespace %s", "of the config");
 		goto fail;
 	}
+	/* clone3 makes the namespaces a process cannot enter by unshare (pid, time: only its
+	 * children would) and the user namespace whose maps we write; the child the others. */
+	nsset_flags_t by_clone = c->ns_new & (NSSET_PID | NSSET_USER | NSSET_TIME);
+	x.unshare_flags = nsset_flags_to_clone(c->ns_new & ~(by_clone | NSSET_CGROUP));
+	x.needs_go = child_needs_go(c) || ctr->cg;
 	struct clone_args ca = {
-		.flags = CLONE_PIDFD | (uint64_t)nsset_flags_to_clone(c->ns_new & ~NSSET_CGROUP),
+		.flags = CLONE_PIDFD | (uint64_t)nsset_flags_to_clone(by_clone),
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
 	};
@@ -560,16 +640,19 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		ctr->st.creator_start = 0;
 		ctr->st.started = true;
 	}
+	/* While the child makes its namespaces: the rest of the cgroup, then the state. */
+	bool join_cg = false;
+	if ((r = keep_config(c, ctr->dirfd, err)) < 0 ||
+	    (r = make_cgroup(c, ctr, x.into_cgroup, &join_cg, err)) < 0)
+		goto kill;
 	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto kill;
-	if (child_needs_go(c)) {
+	if (x.needs_go) {
 		if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
 			goto kill;
-		if ((r = send_msg(sv[0], MSG_GO, 0, pid, NULL)) < 0) {
-			nsset_fail_errno(err, -r, "the container process died");
-			goto kill;
-		}
-		if (oci_rootfs_needs_idmap_fds(c) && (r = send_idmaps(c, sv[0], pid, err)) < 0)
+		/* Should the child have failed already, its message is read below. */
+		if (send_msg(sv[0], MSG_GO, join_cg ? GO_JOIN_CGROUP : 0, pid, NULL) == 0 &&
+		    oci_rootfs_needs_idmap_fds(c) && (r = send_idmaps(c, sv[0], pid, err)) < 0)
 			goto kill;
 	}
 	for (;;) {
@@ -664,47 +747,25 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 		r = nsset_fail(err, ENOMEM, "out of memory");
 		goto undo;
 	}
-	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
-		goto undo;
-	/* The config as it was at create: delete, exec and ps read it back from here. */
-	char *json;
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
-	{
-		int bfd = open(path, O_RDONLY | O_CLOEXEC);
-		if (bfd < 0) {
-			r = nsset_fail_errno(err, errno, "cannot read %s", path);
+	/* The cgroup is planned and named in the state before any directory of it is made: a
+	 * create killed at any point leaves what `delete --force` needs.  The v2 directory is
+	 * made now, for clone3 to put the child straight into it; the rest while the child
+	 * makes its namespaces. */
+	if ((r = oci_cgroup_plan(c->cgroups_path, o->id, &ctr->cg, err)) < 0 ||
+	    (r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0) {
+		if (!cgroup_optional(c, r))
 			goto undo;
-		}
-		struct stat sb;
-		fstat(bfd, &sb);
-		json = malloc((size_t)sb.st_size + 1);
-		ssize_t n = json ? read(bfd, json, (size_t)sb.st_size) : -1;
-		close(bfd);
-		if (n != sb.st_size) {
-			free(json);
-			r = nsset_fail(err, EIO, "cannot read %s", path);
-			goto undo;
-		}
-		r = oci_state_put_file(ctr->dirfd, "config.json", json, (size_t)n, err);
-		free(json);
-		if (r < 0)
-			goto undo;
-	}
-	if ((r = oci_cgroup_create(c->cgroups_path, o->id, &ctr->cg, err)) < 0) {
-		/* Rootless, as runc and crun: without cgroupsPath or resources, a cgroup we may not
-		 * make is done without. */
-		if (geteuid() == 0 || c->cgroups_path || c->has_resources ||
-		    (r != -EACCES && r != -EPERM && r != -EROFS))
-			goto undo;
-		ctr->cg = NULL;
+		drop_cgroup(ctr);
 		nsset_error_clear(err);
 	}
-	if (ctr->cg && ((r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0 ||
-			(r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0))
+	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto undo;
-	if (ctr->cg && c->has_resources && (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
-		goto undo;
+	if (ctr->cg && (r = oci_cgroup_make(ctr->cg, OCI_CGROUP_PART_V2, err)) < 0) {
+		if (!cgroup_optional(c, r))
+			goto undo;
+		drop_cgroup(ctr);
+		nsset_error_clear(err);
+	}
 	if (!o->start_now) {
 		if (mkfifoat(ctr->dirfd, "exec.fifo", 0600) < 0) {
 			r = nsset_fail_errno(err, errno, "cannot make exec.fifo");
@@ -826,7 +887,7 @@ int oci_run(const struct oci_create_opts *o, struct oci_config *c, bool detach,
 	struct nsset_child child = { .pid = cr.pid, .pidfd = cr.pidfd };
 	int status = nsset_child_wait(&child, err);
 	struct nsset_error e2 = { 0 };
-	if (oci_delete(o->root, o->id, true, &e2) < 0 && status >= 0)
+	if (oci_ctr_delete(o->root, o->id, true, c, &e2) < 0 && status >= 0)
 		oci_warn("delete %s: %s", o->id, e2.msg);
 	return status;
 }
