@@ -56,7 +56,8 @@
 #endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
-enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR, MSG_EXEC_ERROR /* from lib/oci/dmz/dmz.c */ };
+enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR, MSG_EXEC_ERROR /* from lib/oci/dmz/dmz.c */,
+       MSG_PID };
 enum { GO_JOIN_CGROUP = 1 }; /* MSG_GO's code: the cgroup is made, join it */
 
 struct msg {
@@ -78,6 +79,8 @@ struct child_ctx {
 	bool into_cgroup;            /* clone3 put us into the v2 cgroup (CLONE_INTO_CGROUP) */
 	bool needs_go;               /* wait for the runtime's GO before the cgroup and the rest */
 	int unshare_flags;           /* the new namespaces the child makes itself (CLONE_NEW*) */
+	int pid_flags;               /* CLONE_NEWPID (+ CLONE_NEWTIME) to make after joining a user
+				      * namespace by path, in a process forked for them, or 0 */
 	int join_fd[8];              /* per kind (table order), -1 = none; pid is joined by the parent */
 	nsset_flags_t join_kind[8];
 	size_t n_join;
@@ -208,6 +211,24 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 	if (x->unshare_flags && unshare(x->unshare_flags) < 0) {
 		nsset_fail_errno(&err, errno, "cannot make the new namespaces");
 		child_fail(x, &err);
+	}
+	if (x->pid_flags) {
+		/* A pid namespace owned by the joined user namespace (its /proc can be mounted
+		 * there): only our children enter it.  The child goes on as the container process;
+		 * we report its pid and leave it to the runtime (a subreaper). */
+		if (unshare(x->pid_flags) < 0) {
+			nsset_fail_errno(&err, errno, "cannot make the pid namespace");
+			child_fail(x, &err);
+		}
+		pid_t pid = fork();
+		if (pid < 0) {
+			nsset_fail_errno(&err, errno, "cannot fork the container process");
+			child_fail(x, &err);
+		}
+		if (pid > 0) {
+			send_msg(x->sock, MSG_PID, 0, pid, NULL);
+			_exit(0);
+		}
 	}
 	pid_t host_pid = 0;
 	int *idmap_fds = NULL;
@@ -530,6 +551,39 @@ static int make_cgroup(const struct oci_config *c, struct oci_ctr *ctr, bool int
 	return 0;
 }
 
+static bool joins_user_ns(const struct oci_config *c)
+{
+	for (size_t i = 0; i < c->n_namespaces; i++)
+		if (c->namespaces[i].kind == NSSET_USER && c->namespaces[i].path)
+			return true;
+	return false;
+}
+
+/* The child made the pid namespace after joining a user namespace and forked the container
+ * process into it: reap the child, and take the container process (ours now, as a subreaper)
+ * in its place.  On failure *pid and *pidfd still name what is left to kill. */
+static int adopt_grandchild(int sock, pid_t *pid, int *pidfd, struct nsset_error *err)
+{
+	struct msg m;
+	ssize_t n = recv_msg(sock, &m);
+	if (n <= 0 || m.type != MSG_PID || m.pid <= 0) {
+		if (n > 0 && m.type == MSG_ERROR)
+			return nsset_fail(err, m.code, "%s", m.text);
+		return nsset_fail(err, EIO, "the container process exited during create");
+	}
+	while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(*pidfd);
+	*pid = m.pid;
+	*pidfd = (int)syscall(SYS_pidfd_open, m.pid, 0);
+	if (*pidfd < 0) {
+		int e = errno;
+		kill(m.pid, SIGKILL); /* our child now: its pid is not reused before we reap it */
+		return nsset_fail_errno(err, e, "cannot open the container process %d", (int)m.pid);
+	}
+	return 0;
+}
+
 static int spawn(const struct oci_create_opts *o, const struct oci_config *c, struct oci_ctr *ctr,
 		 int fifo, struct created *out, struct nsset_error *err)
 {
@@ -580,7 +634,14 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	/* clone3 makes the namespaces a process cannot enter by unshare (pid, time: only its
 	 * children would) and the user namespace whose maps we write; the child the others. */
 	nsset_flags_t by_clone = c->ns_new & (NSSET_PID | NSSET_USER | NSSET_TIME);
-	x.unshare_flags = nsset_flags_to_clone(c->ns_new & ~(by_clone | NSSET_CGROUP));
+	if (joins_user_ns(c) && (by_clone & NSSET_PID)) {
+		/* Owned by the joined user namespace: made by the child after it joined it. */
+		x.pid_flags = nsset_flags_to_clone(by_clone & (NSSET_PID | NSSET_TIME));
+		by_clone &= ~(NSSET_PID | NSSET_TIME);
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	}
+	x.unshare_flags = nsset_flags_to_clone(c->ns_new & ~(by_clone | NSSET_CGROUP) &
+					       ~(x.pid_flags ? NSSET_PID | NSSET_TIME : 0));
 	x.needs_go = child_needs_go(c) || ctr->cg;
 	struct clone_args ca = {
 		.flags = CLONE_PIDFD | (uint64_t)nsset_flags_to_clone(by_clone),
@@ -632,6 +693,8 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		close(x.listener);
 	x.listener = -1;
 
+	if (x.pid_flags && (r = adopt_grandchild(sv[0], &pid, &pidfd, err)) < 0)
+		goto kill;
 	ctr->st.pid = pid;
 	ctr->st.start_time = oci_proc_start_time(pid, NULL);
 	if (o->start_now) {
