@@ -1,14 +1,22 @@
 /* create, start, run: the container's process and its way to `start`.
  *
- *   nsset create (runtime)                         container process (clone3, new namespaces)
+ *   nsset create (runtime)                         container process (clone3, CLONE_NEWPID,
+ *                                                  CLONE_NEWUSER, CLONE_NEWTIME as asked)
  *   config, validate, reserve id (mkdir, lock),
- *   state "creating", cgroup, exec.fifo (open
+ *   plan the cgroup, state "creating" naming it,
+ *   make its v2 directory; exec.fifo (open
  *   O_RDONLY|O_NONBLOCK: the child inherits it),
  *   join a pid namespace by path (setns)
- *   clone3(CLONE_NEW* | CLONE_PIDFD)        ───►   wait for GO
- *   state += pid; uid/gid maps; cgroup += pid
- *   send GO {pid}                           ───►   setns(paths: user first), new cgroup ns,
- *                                                  uid/gid 0 in a new user ns
+ *   clone3(CLONE_INTO_CGROUP v2)            ───►   setns(paths: user first), unshare the other
+ *                                                  new namespaces (mount, net, ipc, uts): the
+ *                                                  costly ones are made here, while the runtime
+ *                                                  goes on; [with a user namespace joined by
+ *   [MSG_PID: adopt the forked process]     ◄───   path: unshare(CLONE_NEWPID), fork, report]
+ *   config.json copy, v1 cgroup directories,
+ *   resources, state += pid, cgroup; uid/gid
+ *   maps of a new user namespace
+ *   send GO {pid, join the cgroup}          ───►   join the v1 cgroups ("0" to tasks), new
+ *                                                  cgroup ns, uid/gid 0 in a new user ns
  *   prestart + createRuntime hooks          ◄───   NS (only when there are such hooks)
  *   send GO                                 ───►   session keyring, createContainer hooks,
  *                                                  rootfs (mounts, devices, pivot_root, sysctl,
