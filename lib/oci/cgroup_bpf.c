@@ -266,7 +266,11 @@ int oci_cgroup_bpf_attach(const char *dir, const struct oci_device_rule *rules, 
 	a.attach_type = BPF_CGROUP_DEVICE;
 	a.attach_flags = BPF_F_ALLOW_MULTI;
 	if ((r = sys_bpf(BPF_PROG_ATTACH, &a)) < 0) {
-		r = nsset_fail_errno(err, errno, WHAT ": cannot attach the device program to %s", dir);
+		if (errno == EBADF) /* what the kernel says of a directory that is no cgroup */
+			r = nsset_fail(err, ENOTDIR, WHAT ": cannot attach the device program to %s: "
+				       "not a cgroup v2 directory", dir);
+		else
+			r = nsset_fail_errno(err, errno, WHAT ": cannot attach the device program to %s", dir);
 		goto out;
 	}
 	for (uint32_t i = 0; i < nold && r == 0; i++)
