@@ -58,21 +58,21 @@ probe() { # ID RULES denied|opened
 test_v2_device_rules_deny_and_allow() {
 	need_v2
 	# spec's rules: deny everything; the default devices stay allowed
-	probe d1 '' denied
-	probe d2 '{ "allow": true, "type": "c", "major": 1, "minor": 11, "access": "w" }' opened
+	probe cgv2-d1 '' denied
+	probe cgv2-d2 '{ "allow": true, "type": "c", "major": 1, "minor": 11, "access": "w" }' opened
 	# the letters count: "r" does not allow an open for writing
-	probe d3 '{ "allow": true, "type": "c", "major": 1, "minor": 11, "access": "r" }' denied
+	probe cgv2-d3 '{ "allow": true, "type": "c", "major": 1, "minor": 11, "access": "r" }' denied
 	# the last rule wins, letter by letter: a later deny of "w" takes writing away ...
-	probe d4 '{ "allow": true, "type": "c", "major": 1, "access": "rwm" }, { "allow": false, "type": "c", "major": 1, "minor": 11, "access": "w" }' denied
+	probe cgv2-d4 '{ "allow": true, "type": "c", "major": 1, "access": "rwm" }, { "allow": false, "type": "c", "major": 1, "minor": 11, "access": "w" }' denied
 	# ... and a later deny of "r" leaves it
-	probe d5 '{ "allow": true, "type": "c", "major": 1, "minor": 11, "access": "rwm" }, { "allow": false, "type": "c", "access": "r" }' opened
+	probe cgv2-d5 '{ "allow": true, "type": "c", "major": 1, "minor": 11, "access": "rwm" }, { "allow": false, "type": "c", "access": "r" }' opened
 	# a wildcard allow of every char device (no major, no minor)
-	probe d6 '{ "allow": true, "type": "c", "access": "w" }' opened
+	probe cgv2-d6 '{ "allow": true, "type": "c", "access": "w" }' opened
 	# a block-device rule does not open a char device
-	probe d7 '{ "allow": true, "type": "b", "major": 1, "minor": 11, "access": "rwm" }' denied
+	probe cgv2-d7 '{ "allow": true, "type": "b", "major": 1, "minor": 11, "access": "rwm" }' denied
 	# without a rule for everything, what no rule allows is denied (as runc and crun on v2)
-	probe d8 '[ { "allow": true, "type": "c", "major": 1, "minor": 12, "access": "rwm" } ]' denied
-	probe d9 '[ { "allow": true, "access": "rwm" }, { "allow": false, "type": "c", "major": 1, "minor": 12 } ]' opened
+	probe cgv2-d8 '[ { "allow": true, "type": "c", "major": 1, "minor": 12, "access": "rwm" } ]' denied
+	probe cgv2-d9 '[ { "allow": true, "access": "rwm" }, { "allow": false, "type": "c", "major": 1, "minor": 12 } ]' opened
 }
 
 test_v2_program_is_attached_and_goes_with_delete() {
@@ -81,25 +81,25 @@ test_v2_program_is_attached_and_goes_with_delete() {
 	local b=$TMPDIR_TEST/b ids id pid out
 	probe_bundle "$b"
 	oci_edit "$b" 's|"args": \[ "sh", "-c", [^]]*\]|"args": [ "sleep", "1000" ]|'
-	v2_defer_delete at
-	v2oci create -b "$b" at </dev/null >/dev/null 2>"$TMPDIR_TEST/err" || fail "create: $(cat "$TMPDIR_TEST/err")"
-	[ -d "$V2/nsset/at" ] || fail "no cgroup $V2/nsset/at"
-	ids=$(attached "$V2/nsset/at")
-	[ -n "$ids" ] || fail "no device program attached to $V2/nsset/at"
+	v2_defer_delete cgv2-at
+	v2oci create -b "$b" cgv2-at </dev/null >/dev/null 2>"$TMPDIR_TEST/err" || fail "create: $(cat "$TMPDIR_TEST/err")"
+	[ -d "$V2/nsset/cgv2-at" ] || fail "no cgroup $V2/nsset/cgv2-at"
+	ids=$(attached "$V2/nsset/cgv2-at")
+	[ -n "$ids" ] || fail "no device program attached to $V2/nsset/cgv2-at"
 	assert_eq 1 "$(wc -l <<<"$ids")" "device programs attached"
 	id=$ids
-	assert_eq multi "$(bpftool -j cgroup show "$V2/nsset/at" | jq -r '.[0].attach_flags')" "attach flags"
+	assert_eq multi "$(bpftool -j cgroup show "$V2/nsset/cgv2-at" | jq -r '.[0].attach_flags')" "attach flags"
 	assert_eq cgroup_device "$(bpftool -j prog show id "$id" | jq -r .type)" "program type"
-	pid=$(v2oci state at | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
-	grep -qx "$pid" "$V2/nsset/at/cgroup.procs" || fail "the container's process is not in $V2/nsset/at"
+	pid=$(v2oci state cgv2-at | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+	grep -qx "$pid" "$V2/nsset/cgv2-at/cgroup.procs" || fail "the container's process is not in $V2/nsset/cgv2-at"
 	# the rules hold for the started process's cgroup and for one joining later (exec)
-	v2oci start at || fail "start failed"
-	out=$(v2oci exec at sh -c '(: >/dev/kmsg) 2>&1; (: >/dev/null) && echo null-ok' </dev/null 2>&1)
+	v2oci start cgv2-at || fail "start failed"
+	out=$(v2oci exec cgv2-at sh -c '(: >/dev/kmsg) 2>&1; (: >/dev/null) && echo null-ok' </dev/null 2>&1)
 	assert_contains "can't create /dev/kmsg: Operation not permitted" "$out" "exec: /dev/kmsg"
 	assert_contains "null-ok" "$out" "exec: /dev/null"
-	v2oci delete --force at || fail "delete failed"
-	[ ! -e "$V2/nsset/at" ] || fail "$V2/nsset/at left behind"
-	oci_assert_gone at
+	v2oci delete --force cgv2-at || fail "delete failed"
+	[ ! -e "$V2/nsset/cgv2-at" ] || fail "$V2/nsset/cgv2-at left behind"
+	oci_assert_gone cgv2-at
 	# The program was only held by the cgroup: the kernel frees it (asynchronously).
 	wait_for eval '! bpftool prog show id "$id" >/dev/null 2>&1' || fail "device program $id left loaded"
 }
@@ -112,12 +112,12 @@ test_v2_without_device_rules_attaches_nothing() {
 	oci_edit "$b" 's|"resources": { "devices": \[ { "allow": false, "access": "rwm" } \] },||'
 	oci_edit "$b" 's|"args": \[ "sh", "-c", [^]]*\]|"args": [ "sleep", "1000" ]|'
 	! grep -q resources "$b/config.json" || fail "the bundle still has resources"
-	v2_defer_delete nr
-	v2oci create -b "$b" nr </dev/null >/dev/null 2>"$TMPDIR_TEST/err" || fail "create: $(cat "$TMPDIR_TEST/err")"
-	[ -d "$V2/nsset/nr" ] || fail "no cgroup $V2/nsset/nr"
-	assert_eq "" "$(attached "$V2/nsset/nr")" "device programs without device rules (as v1: none written)"
-	v2oci delete --force nr || fail "delete failed"
-	oci_assert_gone nr
+	v2_defer_delete cgv2-nr
+	v2oci create -b "$b" cgv2-nr </dev/null >/dev/null 2>"$TMPDIR_TEST/err" || fail "create: $(cat "$TMPDIR_TEST/err")"
+	[ -d "$V2/nsset/cgv2-nr" ] || fail "no cgroup $V2/nsset/cgv2-nr"
+	assert_eq "" "$(attached "$V2/nsset/cgv2-nr")" "device programs without device rules (as v1: none written)"
+	v2oci delete --force cgv2-nr || fail "delete failed"
+	oci_assert_gone cgv2-nr
 }
 
 test_v2_bad_device_rules_are_rejected_before_anything_is_made() {
@@ -125,13 +125,13 @@ test_v2_bad_device_rules_are_rejected_before_anything_is_made() {
 	local b=$TMPDIR_TEST/b out rc id want rule
 	probe_bundle "$b"
 	cp "$b/config.json" "$TMPDIR_TEST/good.json"
-	for id in bt ba bm; do
+	for id in cgv2-bt cgv2-ba cgv2-bm; do
 		case $id in
-		bt) rule='{ "allow": true, "type": "u", "major": 1, "minor": 11, "access": "w" }'
+		cgv2-bt) rule='{ "allow": true, "type": "u", "major": 1, "minor": 11, "access": "w" }'
 		    want='linux.resources.devices[1].type: must be "a", "c" or "b"' ;;
-		ba) rule='{ "allow": true, "type": "c", "major": 1, "minor": 11, "access": "rwx" }'
+		cgv2-ba) rule='{ "allow": true, "type": "c", "major": 1, "minor": 11, "access": "rwx" }'
 		    want='linux.resources.devices[1].access: must be a subset of "rwm"' ;;
-		bm) rule='{ "allow": true, "type": "c", "major": -2, "access": "r" }'
+		cgv2-bm) rule='{ "allow": true, "type": "c", "major": -2, "access": "r" }'
 		    want='linux.resources.devices[1].major' ;;
 		esac
 		cp "$TMPDIR_TEST/good.json" "$b/config.json"
@@ -153,16 +153,16 @@ test_hybrid_keeps_v1_device_rules() {
 	local b=$TMPDIR_TEST/b devs out
 	probe_bundle "$b"
 	oci_edit "$b" 's|"args": \[ "sh", "-c", [^]]*\]|"args": [ "sleep", "1000" ]|'
-	oci_defer_delete hy
-	oci_create "$b" hy || fail "create: $(cat "$TMPDIR_TEST/hy.err")"
-	devs=$(cat /sys/fs/cgroup/devices/nsset/hy/devices.list)
+	oci_defer_delete cgv2-hy
+	oci_create "$b" cgv2-hy || fail "create: $(cat "$TMPDIR_TEST/cgv2-hy.err")"
+	devs=$(cat /sys/fs/cgroup/devices/nsset/cgv2-hy/devices.list)
 	assert_contains "c 1:3 rwm" "$devs" devices.list
 	[[ $devs != *"a *:* rwm"* ]] || fail "devices.list still allows everything"
-	[ -d "$V2/nsset/hy" ] || fail "no cgroup $V2/nsset/hy (the hybrid layout's v2 side)"
-	assert_eq "" "$(attached "$V2/nsset/hy")" "device programs on the hybrid layout (v1 is used)"
-	oci start hy || fail "start failed"
-	out=$(oci exec hy sh -c '(: >/dev/kmsg) 2>&1' </dev/null 2>&1)
+	[ -d "$V2/nsset/cgv2-hy" ] || fail "no cgroup $V2/nsset/cgv2-hy (the hybrid layout's v2 side)"
+	assert_eq "" "$(attached "$V2/nsset/cgv2-hy")" "device programs on the hybrid layout (v1 is used)"
+	oci start cgv2-hy || fail "start failed"
+	out=$(oci exec cgv2-hy sh -c '(: >/dev/kmsg) 2>&1' </dev/null 2>&1)
 	assert_contains "can't create /dev/kmsg: Operation not permitted" "$out" "exec: /dev/kmsg (v1 rules)"
-	oci delete --force hy || fail "delete failed"
-	oci_assert_gone hy
+	oci delete --force cgv2-hy || fail "delete failed"
+	oci_assert_gone cgv2-hy
 }
