@@ -6,7 +6,7 @@ want=()
 for g in "$@"; do
 	case $g in
 	build) want+=(gcc meson ninja-build pkg-config libc6-dev libjson-c-dev libseccomp-dev libcap-dev) ;;
-	test) want+=(libcmocka-dev busybox-static uidmap iproute2 util-linux procps podman crun jq python3-jsonschema) ;;
+	test) want+=(libcmocka-dev busybox-static uidmap iproute2 util-linux procps podman crun jq python3-jsonschema bpftool) ;;
 	demo) want+=(busybox-static procps iproute2 util-linux) ;;
 	bench) want+=(hyperfine busybox-static crun runc bubblewrap util-linux time jq strace) ;;
 	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;

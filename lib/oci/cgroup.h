@@ -40,7 +40,8 @@ int oci_cgroup_make(struct oci_cgroup *cg, enum oci_cgroup_part part, struct nss
 int oci_cgroup_create(const char *cgroups_path, const char *id, struct oci_cgroup **out,
 		      struct nsset_error *err);
 /* Apply linux.resources (memory limit/reservation/swap, pids, cpu shares/quota/period/cpus/
- * mems, devices).  Device rules on a v2-only host fail with -EOPNOTSUPP (needs eBPF). */
+ * mems, devices).  Device rules: v1 devices.allow/deny where a v1 devices controller exists,
+ * else an eBPF program attached to the v2 cgroup (cgroup_bpf.h). */
 int oci_cgroup_apply(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err);
 /* Move pid into the cgroup in every hierarchy. */
 int oci_cgroup_add_pid(struct oci_cgroup *cg, pid_t pid, struct nsset_error *err);

@@ -1,12 +1,15 @@
 /* linux.resources written to the cgroup files: v1 files where the controller is bound to a
- * v1 hierarchy, v2 files where it is in the unified one. */
+ * v1 hierarchy, v2 files where it is in the unified one (device rules there: an eBPF program,
+ * cgroup_bpf.c). */
 #include "internal.h"
+#include "oci/cgroup_bpf.h"
 #include "oci/cgroup_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -200,7 +203,7 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct nsse
 static void device_rule(char *buf, size_t size, const struct oci_device_rule *d)
 {
 	char maj[24], min[24];
-	if (d->type == 'a' || d->type == '\0') {
+	if (d->type == 'a') {
 		snprintf(buf, size, "a");
 		return;
 	}
@@ -212,7 +215,7 @@ static void device_rule(char *buf, size_t size, const struct oci_device_rule *d)
 		snprintf(min, sizeof(min), "*");
 	else
 		snprintf(min, sizeof(min), "%" PRId64, d->minor);
-	snprintf(buf, size, "%c %s:%s %s", d->type, maj, min, d->access[0] ? d->access : "rwm");
+	snprintf(buf, size, "%c %s:%s %s", d->type, maj, min, d->access);
 }
 
 /* What runc allows after the config's rules: mknod of anything, and the standard devices. */
@@ -223,25 +226,19 @@ static const struct oci_device_rule default_allowed[] = {
 	{ true, 'c', 136, -1, "rwm" }, { true, 'c', 5, 2, "rwm" }, { true, 'c', 10, 200, "rwm" },
 };
 
-static int devices(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+/* v1: devices.allow and devices.deny take one rule per write(2): each file is opened once and
+ * written rule by rule (in order), not opened again for every rule. */
+static int devices_v1(const char *dir, const struct oci_device_rule *rules, size_t n,
+		      struct nsset_error *err)
 {
 	char line[96], path[4096];
 	int rc = 0;
-	if (r->n_devices == 0)
-		return 0;
-	struct oci_cgroup_hier *h = oci_cgroup_hier_for(cg, "devices");
-	if (!h || h->v2)
-		return nsset_fail(err, EOPNOTSUPP, "linux.resources.devices: no v1 devices controller, "
-				  "and device rules on cgroup v2 (an eBPF program) are not supported");
-	/* devices.allow and devices.deny take one rule per write(2): each file is opened once and
-	 * written rule by rule (in order), not opened again for every rule. */
 	int fd[2] = { -1, -1 }; /* deny, allow */
-	for (size_t i = 0; i < r->n_devices + NSSET_ARRAY_SIZE(default_allowed); i++) {
-		const struct oci_device_rule *d = i < r->n_devices ? &r->devices[i]
-			: &default_allowed[i - r->n_devices];
+	for (size_t i = 0; i < n; i++) {
+		const struct oci_device_rule *d = &rules[i];
 		const char *file = d->allow ? "devices.allow" : "devices.deny";
 		device_rule(line, sizeof(line), d);
-		snprintf(path, sizeof(path), "%s/%s", h->dir, file);
+		snprintf(path, sizeof(path), "%s/%s", dir, file);
 		if (fd[d->allow] < 0 && (fd[d->allow] = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
 			rc = nsset_fail_errno(err, errno, "linux.resources.devices: cannot open %s", path);
 			break;
@@ -257,6 +254,40 @@ static int devices(struct oci_cgroup *cg, const struct oci_resources *r, struct 
 	for (int i = 0; i < 2; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
+	return rc;
+}
+
+/* One rule list for both versions: the config's rules, then the default devices (which thus
+ * win), type and access normalised ("a" when no type, "rwm" when no access).  Where a v1
+ * devices controller exists (also on the hybrid layout) it is used; otherwise the list becomes
+ * an eBPF program on the v2 cgroup (cgroup_bpf.c). */
+static int devices(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+{
+	if (r->n_devices == 0)
+		return 0;
+	size_t n = r->n_devices + NSSET_ARRAY_SIZE(default_allowed);
+	struct oci_device_rule *all = malloc(n * sizeof(*all));
+	if (!all)
+		return nsset_fail(err, ENOMEM, "out of memory");
+	memcpy(all, r->devices, r->n_devices * sizeof(*all));
+	memcpy(all + r->n_devices, default_allowed, sizeof(default_allowed));
+	for (size_t i = 0; i < r->n_devices; i++) {
+		if (all[i].type == '\0')
+			all[i].type = 'a';
+		if (all[i].access[0] == '\0')
+			strcpy(all[i].access, "rwm");
+	}
+	int rc;
+	struct oci_cgroup_hier *h = oci_cgroup_hier_for(cg, "devices");
+	const char *v2 = oci_cgroup_dir(cg, "");
+	if (h && !h->v2)
+		rc = devices_v1(h->dir, all, n, err);
+	else if (v2)
+		rc = oci_cgroup_bpf_attach(v2, all, n, err);
+	else
+		rc = nsset_fail(err, EOPNOTSUPP, "linux.resources.devices: no v1 devices controller "
+				"and no cgroup v2 hierarchy");
+	free(all);
 	return rc;
 }
 
