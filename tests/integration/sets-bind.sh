@@ -69,11 +69,11 @@ test_bind_name_taken_is_ebusy_and_changes_nothing() {
 	spawn_ns -f -u -n
 	"$NSSET" bind --registry "$REG" web "$first" || fail "bind failed"
 	local before out rc
-	before=$(grep ' nsfs ' /proc/self/mountinfo | wc -l)
+	before=$(nsfs_mounts_under "$TMPDIR_TEST")
 	out=$("$NSSET" bind --registry "$REG" web "$SPAWNED" 2>&1); rc=$?
 	assert_ne 0 "$rc" "exit status"
 	assert_eq "nsset: bind web: a set named web exists" "$out" "message"
-	assert_eq "$before" "$(grep ' nsfs ' /proc/self/mountinfo | wc -l)" "nsfs mounts"
+	assert_eq "$before" "$(nsfs_mounts_under "$TMPDIR_TEST")" "nsfs mounts (this test's: others run at the same time)"
 	assert_eq "$(ns_ino "$first" net)" "$(stat -L -c %i "$REG/web/net")" "the set still holds the first"
 	assert_eq "web" "$(reg_entries)" "registry entries"
 }
@@ -83,13 +83,13 @@ test_bind_invalid_names_are_einval() {
 	spawn_ns -f -u
 	local before name out rc long
 	long=$(printf 'a%.0s' {1..65})
-	before=$(grep ' nsfs ' /proc/self/mountinfo | wc -l)
+	before=$(nsfs_mounts_under "$TMPDIR_TEST")
 	for name in "" "." ".." "a/b" "/" "$long" "a b" "wé" 'a$b' "a:b"; do
 		out=$("$NSSET" bind --registry "$REG" "$name" "$SPAWNED" 2>&1); rc=$?
 		assert_ne 0 "$rc" "exit status for '$name'"
 		assert_match "^nsset: bind .*(name|valid)" "$out" "message for '$name'"
 	done
-	assert_eq "$before" "$(grep ' nsfs ' /proc/self/mountinfo | wc -l)" "nsfs mounts"
+	assert_eq "$before" "$(nsfs_mounts_under "$TMPDIR_TEST")" "nsfs mounts (this test's: others run at the same time)"
 	assert_eq "" "$(reg_entries)" "registry entries"
 	# 64 bytes and every allowed character are fine.
 	"$NSSET" bind --registry "$REG" "${long:1}" "$SPAWNED" uts || fail "64-byte name refused"
