@@ -174,7 +174,7 @@ test_configured_and_default_devices() {
 	oci_edit "$b" '/"destination": "\/dev\/shm"/,/\] },/d'
 	! grep -q -e /dev/pts -e /dev/shm "$b/config.json" || fail "the bundle still mounts /dev/pts or /dev/shm"
 	# fileMode is decimal in JSON: 400 = 0620, 384 = 0600.
-	oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 400, "uid": 7, "gid": 8 }, { "path": "/dev/fuse", "type": "c", "major": 10, "minor": 229 }, { "path": "/dev/myblk", "type": "b", "major": 7, "minor": 200, "fileMode": 384 }, { "path": "/dev/deep/er/zero", "type": "c", "major": 1, "minor": 5 }, { "path": "/dev/myfifo", "type": "p", "fileMode": 416 } ],|'
+	oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 400, "uid": 7, "gid": 8 }, { "path": "/dev/fuse", "type": "c", "major": 10, "minor": 229 }, { "path": "/dev/myblk", "type": "b", "major": 7, "minor": 200, "fileMode": 384 }, { "path": "/dev/deep/er/zero", "type": "c", "major": 1, "minor": 5 }, { "path": "/dev/myfifo", "type": "p", "fileMode": 416 }, { "path": "/dev/full", "type": "c", "major": 1, "minor": 7, "fileMode": 384, "uid": 1 } ],|'
 	oci_defer_delete dev
 	oci_create "$b" dev || fail "create: $(cat "$TMPDIR_TEST/dev.err")"
 	pid=$(oci_pid dev)
@@ -189,7 +189,7 @@ test_configured_and_default_devices() {
 	# The default devices.
 	assert_eq "character special file 1:3 666 0 0" "$(dstat null)" "/dev/null"
 	assert_eq "character special file 1:5 666 0 0" "$(dstat zero)" "/dev/zero"
-	assert_eq "character special file 1:7 666 0 0" "$(dstat full)" "/dev/full"
+	assert_eq "character special file 1:7 600 1 0" "$(dstat full)" "/dev/full (configured: wins over the default)"
 	assert_eq "character special file 1:8 666 0 0" "$(dstat random)" "/dev/random"
 	assert_eq "character special file 1:9 666 0 0" "$(dstat urandom)" "/dev/urandom"
 	assert_eq "character special file 5:0 666 0 0" "$(dstat tty)" "/dev/tty"
@@ -204,6 +204,33 @@ test_configured_and_default_devices() {
 	nsenter -t "$pid" -m -r sh -c 'echo x >/dev/mynull' || fail "write to /dev/mynull inside"
 	oci delete --force dev || fail "delete"
 	oci_assert_gone dev
+}
+
+# In a user namespace mknod is refused: the host's nodes are bound (their mode and owner stay).
+test_devices_in_a_user_namespace_are_bound_from_the_host() {
+	need_kind user
+	need_kind pid # a new proc in a new user namespace needs a pid namespace of its own
+	local b=$TMPDIR_TEST/b pid r d mi
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_edit "$b" 's|{ "type": "mount" }|{ "type": "mount" }, { "type": "user" }|'
+	oci_edit "$b" 's|"namespaces": \[|"uidMappings": [ { "containerID": 0, "hostID": 200000, "size": 65536 } ], "gidMappings": [ { "containerID": 0, "hostID": 300000, "size": 65536 } ], "namespaces": [|'
+	oci_edit "$b" 's|"/sys/fs/cgroup", "type": "cgroup"|"/sys/fs/cgroup", "type": "tmpfs"|'
+	oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/mynull", "type": "c", "major": 1, "minor": 3 } ],|'
+	oci_defer_delete udev
+	oci_create "$b" udev || fail "create: $(cat "$TMPDIR_TEST/udev.err")"
+	pid=$(oci_pid udev)
+	r=/proc/$pid/root/dev
+	mi=$(cat /proc/"$pid"/mountinfo)
+	for d in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0 mynull:1:3; do
+		IFS=: read -r name maj min <<<"$d"
+		assert_eq "character special file $(printf '%x:%x' "$maj" "$min")" "$(stat -c '%F %t:%T' "$r/$name")" "/dev/$name"
+		# a bind of the host's node (host's mode), not a node of the container's /dev tmpfs
+		assert_eq "$(stat -c %a "/dev/${name/mynull/null}")" "$(stat -c %a "$r/$name")" "mode of /dev/$name (the host's)"
+		grep -Eq "^[0-9]+ [0-9]+ [0-9:]+ (/dev)?/${name/mynull/null} /dev/$name " <<<"$mi" || fail "/dev/$name is not a bind of the host's node: $(grep " /dev/$name " <<<"$mi")"
+	done
+	assert_ne "$(stat -c %d /dev/null)" "$(stat -c %d "$r")" "the container's /dev is its own tmpfs"
+	oci delete --force udev || fail "delete"
+	oci_assert_gone udev
 }
 
 test_device_paths_never_leave_the_root() {
@@ -222,6 +249,12 @@ test_device_paths_never_leave_the_root() {
 	reset; dev /
 	expect_create_error "$b" dv3 "linux.devices[0].path: must be an absolute path inside the container"
 	[ ! -e "$TMPDIR_TEST/../nsset-dev-probe" ] && [ ! -e /nsset-dev-probe ] || fail "a device node was made outside"
+	reset; oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/big", "type": "c", "major": 4096, "minor": 1 } ],|'
+	expect_create_error "$b" dv6 "linux.devices[0]: major and minor must be within 0..4095 and 0..1048575"
+	reset; oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/big", "type": "c", "major": 1, "minor": 1048576 } ],|'
+	expect_create_error "$b" dv7 "linux.devices[0]: major and minor must be within 0..4095 and 0..1048575"
+	reset; oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/nonum", "type": "c" } ],|'
+	expect_create_error "$b" dv8 'linux.devices[0]: a "c" device needs major and minor'
 	# An existing file that is not the device (config-linux.md: an error), after the state was
 	# reserved: everything made is undone.
 	reset; dev /dev/pts
