@@ -21,6 +21,12 @@ oci_bundle() {
 # oci_edit DIR SED-EXPRESSION: change the bundle's config.json.
 oci_edit() { sed -i -e "$2" "$1/config.json"; }
 
+# oci_jq DIR JQ-PROGRAM: change the bundle's config.json.
+oci_jq() {
+	jq "$2" "$1/config.json" >"$1/config.json.new" && mv "$1/config.json.new" "$1/config.json" ||
+		fail "jq $2"
+}
+
 # The pid of a container, from `state`.
 oci_pid() { oci state "$1" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p'; }
 oci_status() { oci state "$1" 2>/dev/null | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }

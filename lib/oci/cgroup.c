@@ -593,27 +593,49 @@ made:
 	return 0;
 }
 
-int oci_cgroup_create(const char *cgroups_path, const char *id, struct oci_cgroup **out,
-		      struct nsset_error *err)
+int oci_cgroup_plan(const char *cgroups_path, const char *id, struct oci_cgroup **out,
+		    struct nsset_error *err)
 {
 	char path[4096];
-	struct oci_cgroup *cg;
 	int r;
 
 	if ((r = oci_cgroup_path_check(cgroups_path, id, path, sizeof(path), err)) < 0)
 		return r;
-	if ((r = discover(path, &cg, err)) < 0)
-		return r;
+	return discover(path, out, err);
+}
+
+int oci_cgroup_make(struct oci_cgroup *cg, enum oci_cgroup_part part, struct nsset_error *err)
+{
 	for (size_t i = 0; i < cg->n; i++) {
-		if ((r = mkdir_levels(&cg->h[i], err)) < 0) {
+		if ((part == OCI_CGROUP_PART_V1 && cg->h[i].v2) || (part == OCI_CGROUP_PART_V2 && !cg->h[i].v2))
+			continue;
+		int r = mkdir_levels(&cg->h[i], err);
+		if (r < 0) {
 			/* Undo: only what this call made. */
 			for (size_t j = 0; j <= i; j++) {
+				if ((part == OCI_CGROUP_PART_V1 && cg->h[j].v2) ||
+				    (part == OCI_CGROUP_PART_V2 && !cg->h[j].v2))
+					continue;
 				if (cg->h[j].created > 0 && rmdir(cg->h[j].dir) == 0)
 					remove_parents(&cg->h[j]);
+				cg->h[j].created = 0;
 			}
-			oci_cgroup_free(cg);
 			return r;
 		}
+	}
+	return 0;
+}
+
+int oci_cgroup_create(const char *cgroups_path, const char *id, struct oci_cgroup **out,
+		      struct nsset_error *err)
+{
+	struct oci_cgroup *cg;
+	int r = oci_cgroup_plan(cgroups_path, id, &cg, err);
+	if (r < 0)
+		return r;
+	if ((r = oci_cgroup_make(cg, OCI_CGROUP_PART_ALL, err)) < 0) {
+		oci_cgroup_free(cg);
+		return r;
 	}
 	*out = cg;
 	return 0;

@@ -27,7 +27,15 @@ int oci_cgroup_path_check(const char *cgroups_path, const char *id, char *buf, s
 
 struct oci_cgroup;
 
-/* Make the cgroup in every hierarchy (and the missing parents; cpuset.cpus/mems copied down
+/* The hierarchies and the container's directory in each, nothing made yet. */
+int oci_cgroup_plan(const char *cgroups_path, const char *id, struct oci_cgroup **out,
+		    struct nsset_error *err);
+/* Make the directories of a planned cgroup: all of them, or the v2 one only (made before the
+ * container process, which clone3 puts straight into it), or the v1 ones.  On failure nothing
+ * this call made is left. */
+enum oci_cgroup_part { OCI_CGROUP_PART_ALL, OCI_CGROUP_PART_V2, OCI_CGROUP_PART_V1 };
+int oci_cgroup_make(struct oci_cgroup *cg, enum oci_cgroup_part part, struct nsset_error *err);
+/* Both at once: plan and make the cgroup in every hierarchy (and the missing parents; cpuset.cpus/mems copied down
  * from the parents).  On failure nothing it made is left. */
 int oci_cgroup_create(const char *cgroups_path, const char *id, struct oci_cgroup **out,
 		      struct nsset_error *err);

@@ -296,6 +296,12 @@ int oci_ctr_destroy(struct oci_ctr *c, struct nsset_error *err)
 
 int oci_delete(const char *root, const char *id, bool force, struct nsset_error *err)
 {
+	return oci_ctr_delete(root, id, force, NULL, err);
+}
+
+int oci_ctr_delete(const char *root, const char *id, bool force, struct oci_config *config,
+		   struct nsset_error *err)
+{
 	struct oci_ctr c;
 	int r = oci_ctr_open(root, id, &c, err);
 	if (r == -ENOENT && force) {
@@ -318,7 +324,10 @@ int oci_delete(const char *root, const char *id, bool force, struct nsset_error 
 		/* Its creator is still at work: stop it first. */
 		kill(c.st.creator, SIGKILL);
 	}
+	c.config = config; /* borrowed: no need to read the copy back */
 	r = oci_ctr_destroy(&c, err);
+	if (config)
+		c.config = NULL;
 out:
 	oci_ctr_close(&c);
 	return r;

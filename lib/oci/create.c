@@ -26,6 +26,7 @@
 #include "oci/cgroup_internal.h"
 #include "oci/cloned_binary.h"
 #include "oci/engine.h"
+#include "oci/readall.h"
 #include "oci/seccomp.h"
 
 #include <fcntl.h>
@@ -55,7 +56,9 @@
 #endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
-enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR, MSG_EXEC_ERROR /* from lib/oci/dmz/dmz.c */ };
+enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR, MSG_EXEC_ERROR /* from lib/oci/dmz/dmz.c */,
+       MSG_PID };
+enum { GO_JOIN_CGROUP = 1 }; /* MSG_GO's code: the cgroup is made, join it */
 
 struct msg {
 	int type;
@@ -74,6 +77,10 @@ struct child_ctx {
 	int listener;                /* seccomp listenerPath, connected by the runtime, or -1 */
 	int dmz;                     /* sealed memfd of nsset-dmz (run, oci_dmz_usable), or -1 */
 	bool into_cgroup;            /* clone3 put us into the v2 cgroup (CLONE_INTO_CGROUP) */
+	bool needs_go;               /* wait for the runtime's GO before the cgroup and the rest */
+	int unshare_flags;           /* the new namespaces the child makes itself (CLONE_NEW*) */
+	int pid_flags;               /* CLONE_NEWPID (+ CLONE_NEWTIME) to make after joining a user
+				      * namespace by path, in a process forked for them, or 0 */
 	int join_fd[8];              /* per kind (table order), -1 = none; pid is joined by the parent */
 	nsset_flags_t join_kind[8];
 	size_t n_join;
@@ -197,13 +204,41 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 	 * /proc/PID/exe (the host's nsset): execve makes the process dumpable again. */
 	if (x->dmz >= 0)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	child_join_cgroup(x, &err);
+	/* The namespaces joined by path (a user namespace first), then the new ones other than
+	 * pid, user and time (made by clone3): made here, they belong to a joined user namespace,
+	 * and the costly ones (network) are made while the runtime makes the cgroup. */
+	child_join(x, &err);
+	if (x->unshare_flags && unshare(x->unshare_flags) < 0) {
+		nsset_fail_errno(&err, errno, "cannot make the new namespaces");
+		child_fail(x, &err);
+	}
+	if (x->pid_flags) {
+		/* A pid namespace owned by the joined user namespace (its /proc can be mounted
+		 * there): only our children enter it.  The child goes on as the container process;
+		 * we report its pid and leave it to the runtime (a subreaper). */
+		if (unshare(x->pid_flags) < 0) {
+			nsset_fail_errno(&err, errno, "cannot make the pid namespace");
+			child_fail(x, &err);
+		}
+		pid_t pid = fork();
+		if (pid < 0) {
+			nsset_fail_errno(&err, errno, "cannot fork the container process");
+			child_fail(x, &err);
+		}
+		if (pid > 0) {
+			send_msg(x->sock, MSG_PID, 0, pid, NULL);
+			_exit(0);
+		}
+	}
 	pid_t host_pid = 0;
 	int *idmap_fds = NULL;
-	if (child_needs_go(c)) {
+	if (x->needs_go) {
 		child_wait_go(x, &m);
 		host_pid = m.pid;
+		if (!(m.code & GO_JOIN_CGROUP))
+			x->cg = NULL;
 	}
+	child_join_cgroup(x, &err);
 	if (oci_rootfs_needs_idmap_fds(c)) {
 		/* The idmapped trees, made by the runtime (a process in a user namespace cannot
 		 * idmap a host filesystem), one per mount, -1 where none. */
@@ -215,7 +250,6 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 		if (oci_rootfs_idmap_recv(x->sock, c, idmap_fds, &err) < 0)
 			child_fail(x, &err);
 	}
-	child_join(x, &err);
 	if ((c->ns_new & NSSET_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		nsset_fail_errno(&err, errno, "cannot make the cgroup namespace");
 		child_fail(x, &err);
@@ -455,6 +489,101 @@ static int write_maps(const struct oci_config *c, pid_t pid, struct nsset_error 
 	return nsset_idmaps_write(pid, u, c->n_uid_mappings, g, c->n_gid_mappings, err);
 }
 
+/* The config as it was at create: delete, exec and ps read it back from the state. */
+static int keep_config(const struct oci_config *c, int dirfd, struct nsset_error *err)
+{
+	char path[4096], *json;
+	size_t n;
+	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nsset_fail_errno(err, errno, "cannot read %s", path);
+	int r = oci_read_fd(fd, path, &json, &n, err);
+	if (r < 0)
+		return r;
+	r = oci_state_put_file(dirfd, "config.json", json, n, err);
+	free(json);
+	return r;
+}
+
+/* Rootless, as runc and crun: without cgroupsPath or resources, a cgroup we may not make is
+ * done without. */
+static bool cgroup_optional(const struct oci_config *c, int r)
+{
+	return geteuid() != 0 && !c->cgroups_path && !c->has_resources &&
+	       (r == -EACCES || r == -EPERM || r == -EROFS);
+}
+
+static void drop_cgroup(struct oci_ctr *ctr)
+{
+	if (ctr->cg) {
+		oci_cgroup_remove(ctr->cg, NULL);
+		oci_cgroup_free(ctr->cg);
+	}
+	ctr->cg = NULL;
+	free(ctr->st.cgroup);
+	ctr->st.cgroup = NULL;
+}
+
+/* The cgroup's v1 directories (the v2 one was made before clone3), its resources and its new
+ * form in the state.  *join: whether the child is to join it. */
+static int make_cgroup(const struct oci_config *c, struct oci_ctr *ctr, bool into_v2, bool *join,
+		       struct nsset_error *err)
+{
+	*join = false;
+	if (!ctr->cg)
+		return 0;
+	int r = oci_cgroup_make(ctr->cg, OCI_CGROUP_PART_V1, err);
+	if (r < 0) {
+		if (into_v2 || !cgroup_optional(c, r))
+			return r;
+		drop_cgroup(ctr);
+		nsset_error_clear(err);
+		return 0;
+	}
+	free(ctr->st.cgroup);
+	ctr->st.cgroup = NULL;
+	if ((r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0)
+		return r;
+	if (c->has_resources && (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
+		return r;
+	*join = true;
+	return 0;
+}
+
+static bool joins_user_ns(const struct oci_config *c)
+{
+	for (size_t i = 0; i < c->n_namespaces; i++)
+		if (c->namespaces[i].kind == NSSET_USER && c->namespaces[i].path)
+			return true;
+	return false;
+}
+
+/* The child made the pid namespace after joining a user namespace and forked the container
+ * process into it: reap the child, and take the container process (ours now, as a subreaper)
+ * in its place.  On failure *pid and *pidfd still name what is left to kill. */
+static int adopt_grandchild(int sock, pid_t *pid, int *pidfd, struct nsset_error *err)
+{
+	struct msg m;
+	ssize_t n = recv_msg(sock, &m);
+	if (n <= 0 || m.type != MSG_PID || m.pid <= 0) {
+		if (n > 0 && m.type == MSG_ERROR)
+			return nsset_fail(err, m.code, "%s", m.text);
+		return nsset_fail(err, EIO, "the container process exited during create");
+	}
+	while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(*pidfd);
+	*pid = m.pid;
+	*pidfd = (int)syscall(SYS_pidfd_open, m.pid, 0);
+	if (*pidfd < 0) {
+		int e = errno;
+		kill(m.pid, SIGKILL); /* our child now: its pid is not reused before we reap it */
+		return nsset_fail_errno(err, e, "cannot open the container process %d", (int)m.pid);
+	}
+	return 0;
+}
+
 static int spawn(const struct oci_create_opts *o, const struct oci_config *c, struct oci_ctr *ctr,
 		 int fifo, struct created *out, struct nsset_error *err)
 {
@@ -502,8 +631,20 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		r = nsset_fail_errno(err, errno, "cannot join the pid namespace %s", "of the config");
 		goto fail;
 	}
+	/* clone3 makes the namespaces a process cannot enter by unshare (pid, time: only its
+	 * children would) and the user namespace whose maps we write; the child the others. */
+	nsset_flags_t by_clone = c->ns_new & (NSSET_PID | NSSET_USER | NSSET_TIME);
+	if (joins_user_ns(c) && (by_clone & NSSET_PID)) {
+		/* Owned by the joined user namespace: made by the child after it joined it. */
+		x.pid_flags = nsset_flags_to_clone(by_clone & (NSSET_PID | NSSET_TIME));
+		by_clone &= ~(NSSET_PID | NSSET_TIME);
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	}
+	x.unshare_flags = nsset_flags_to_clone(c->ns_new & ~(by_clone | NSSET_CGROUP) &
+					       ~(x.pid_flags ? NSSET_PID | NSSET_TIME : 0));
+	x.needs_go = child_needs_go(c) || ctr->cg;
 	struct clone_args ca = {
-		.flags = CLONE_PIDFD | (uint64_t)nsset_flags_to_clone(c->ns_new & ~NSSET_CGROUP),
+		.flags = CLONE_PIDFD | (uint64_t)nsset_flags_to_clone(by_clone),
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
 	};
@@ -552,6 +693,8 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		close(x.listener);
 	x.listener = -1;
 
+	if (x.pid_flags && (r = adopt_grandchild(sv[0], &pid, &pidfd, err)) < 0)
+		goto kill;
 	ctr->st.pid = pid;
 	ctr->st.start_time = oci_proc_start_time(pid, NULL);
 	if (o->start_now) {
@@ -560,16 +703,19 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		ctr->st.creator_start = 0;
 		ctr->st.started = true;
 	}
+	/* While the child makes its namespaces: the rest of the cgroup, then the state. */
+	bool join_cg = false;
+	if ((r = keep_config(c, ctr->dirfd, err)) < 0 ||
+	    (r = make_cgroup(c, ctr, x.into_cgroup, &join_cg, err)) < 0)
+		goto kill;
 	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto kill;
-	if (child_needs_go(c)) {
+	if (x.needs_go) {
 		if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
 			goto kill;
-		if ((r = send_msg(sv[0], MSG_GO, 0, pid, NULL)) < 0) {
-			nsset_fail_errno(err, -r, "the container process died");
-			goto kill;
-		}
-		if (oci_rootfs_needs_idmap_fds(c) && (r = send_idmaps(c, sv[0], pid, err)) < 0)
+		/* Should the child have failed already, its message is read below. */
+		if (send_msg(sv[0], MSG_GO, join_cg ? GO_JOIN_CGROUP : 0, pid, NULL) == 0 &&
+		    oci_rootfs_needs_idmap_fds(c) && (r = send_idmaps(c, sv[0], pid, err)) < 0)
 			goto kill;
 	}
 	for (;;) {
@@ -664,47 +810,25 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 		r = nsset_fail(err, ENOMEM, "out of memory");
 		goto undo;
 	}
-	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
-		goto undo;
-	/* The config as it was at create: delete, exec and ps read it back from here. */
-	char *json;
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
-	{
-		int bfd = open(path, O_RDONLY | O_CLOEXEC);
-		if (bfd < 0) {
-			r = nsset_fail_errno(err, errno, "cannot read %s", path);
+	/* The cgroup is planned and named in the state before any directory of it is made: a
+	 * create killed at any point leaves what `delete --force` needs.  The v2 directory is
+	 * made now, for clone3 to put the child straight into it; the rest while the child
+	 * makes its namespaces. */
+	if ((r = oci_cgroup_plan(c->cgroups_path, o->id, &ctr->cg, err)) < 0 ||
+	    (r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0) {
+		if (!cgroup_optional(c, r))
 			goto undo;
-		}
-		struct stat sb;
-		fstat(bfd, &sb);
-		json = malloc((size_t)sb.st_size + 1);
-		ssize_t n = json ? read(bfd, json, (size_t)sb.st_size) : -1;
-		close(bfd);
-		if (n != sb.st_size) {
-			free(json);
-			r = nsset_fail(err, EIO, "cannot read %s", path);
-			goto undo;
-		}
-		r = oci_state_put_file(ctr->dirfd, "config.json", json, (size_t)n, err);
-		free(json);
-		if (r < 0)
-			goto undo;
-	}
-	if ((r = oci_cgroup_create(c->cgroups_path, o->id, &ctr->cg, err)) < 0) {
-		/* Rootless, as runc and crun: without cgroupsPath or resources, a cgroup we may not
-		 * make is done without. */
-		if (geteuid() == 0 || c->cgroups_path || c->has_resources ||
-		    (r != -EACCES && r != -EPERM && r != -EROFS))
-			goto undo;
-		ctr->cg = NULL;
+		drop_cgroup(ctr);
 		nsset_error_clear(err);
 	}
-	if (ctr->cg && ((r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0 ||
-			(r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0))
+	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto undo;
-	if (ctr->cg && c->has_resources && (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
-		goto undo;
+	if (ctr->cg && (r = oci_cgroup_make(ctr->cg, OCI_CGROUP_PART_V2, err)) < 0) {
+		if (!cgroup_optional(c, r))
+			goto undo;
+		drop_cgroup(ctr);
+		nsset_error_clear(err);
+	}
 	if (!o->start_now) {
 		if (mkfifoat(ctr->dirfd, "exec.fifo", 0600) < 0) {
 			r = nsset_fail_errno(err, errno, "cannot make exec.fifo");
@@ -826,7 +950,7 @@ int oci_run(const struct oci_create_opts *o, struct oci_config *c, bool detach,
 	struct nsset_child child = { .pid = cr.pid, .pidfd = cr.pidfd };
 	int status = nsset_child_wait(&child, err);
 	struct nsset_error e2 = { 0 };
-	if (oci_delete(o->root, o->id, true, &e2) < 0 && status >= 0)
+	if (oci_ctr_delete(o->root, o->id, true, c, &e2) < 0 && status >= 0)
 		oci_warn("delete %s: %s", o->id, e2.msg);
 	return status;
 }

@@ -26,6 +26,9 @@ int oci_ctr_config(struct oci_ctr *c, struct nsset_error *err);
 /* Load the cgroup from the state; 0 with c->cg NULL when the container has none. */
 int oci_ctr_cgroup(struct oci_ctr *c, struct nsset_error *err);
 enum oci_status oci_ctr_status(struct oci_ctr *c);
+/* oci_delete, with the container's config already parsed (NULL: read the state's copy). */
+int oci_ctr_delete(const char *root, const char *id, bool force, struct oci_config *config,
+		   struct nsset_error *err);
 void oci_ctr_close(struct oci_ctr *c);
 
 /* pidfd of the container process, checked against its start time; -ESRCH when it is gone. */

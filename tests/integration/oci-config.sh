@@ -239,3 +239,47 @@ test_exec_joins_namespaces_cgroup_and_security() {
 	oci delete --force ex || fail "delete"
 	oci_assert_gone ex "$epid"
 }
+
+# The owning user namespace of /proc/PID/ns/KIND (ioctl NS_GET_USERNS), as an inode number.
+owner_userns_ino() {
+	python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+print(os.fstat(fcntl.ioctl(fd, 0xb701)).st_ino)' "/proc/$1/ns/$2"
+}
+
+test_new_namespaces_belong_to_a_user_namespace_joined_by_path() {
+	need_kind user
+	need_kind pid
+	local b=$TMPDIR_TEST/b holder pid k
+	# A user namespace of the host's root (0 -> 0), held by a process of ours.
+	unshare -U --map-root-user sleep 1000 </dev/null >/dev/null 2>&1 &
+	holder=$!
+	defer "kill -9 $holder"
+	wait_for sh -c "test \"\$(stat -L -c %i /proc/$holder/ns/user)\" != $(ns_ino $$ user)" ||
+		fail "no user namespace"
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_jq "$b" ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$holder/ns/user\"}]"
+	oci_defer_delete uj
+	oci_create "$b" uj || fail "create: $(cat "$TMPDIR_TEST/uj.err")"
+	pid=$(oci_pid uj)
+	assert_eq "$(ns_ino "$holder" user)" "$(ns_ino "$pid" user)" "joined user namespace"
+	# Every new namespace, pid included, is owned by the joined user namespace, so that
+	# /proc (pid) and /sys (net) could be mounted from inside it.
+	for k in pid net ipc uts mnt; do
+		assert_ne "$(ns_ino $$ "$k")" "$(ns_ino "$pid" "$k")" "a new $k namespace"
+		assert_eq "$(ns_ino "$holder" user)" "$(owner_userns_ino "$pid" "$k")" "owner of the $k namespace"
+	done
+	assert_match "^NSpid:[[:space:]]+$pid[[:space:]]+1$" "$(grep NSpid /proc/$pid/status)" "pid 1 of its namespace"
+	grep -Eq '^[0-9]+ [0-9]+ [0-9:]+ / /proc [^ ]+ .*- proc ' /proc/$pid/mountinfo || fail "no /proc mounted in the container"
+	# It runs when started, and is pid 1 there.
+	oci start uj || fail "start"
+	wait_for sh -c "grep -q '^Name:.*sleep' /proc/$pid/status" || fail "the process did not run"
+	oci delete --force uj || fail "delete"
+	oci_assert_gone uj "$pid"
+	# run: the runtime waits for the container process it adopted, and gets its status.
+	oci_jq "$b" '.process.args = ["sh", "-c", "test $$ = 1 && grep -q \"^ *0 *0 *1$\" /proc/self/uid_map && exit 7"]'
+	local rc
+	oci run --bundle "$b" uj2 </dev/null >/dev/null 2>&1; rc=$?
+	assert_eq 7 "$rc" "exit status of run"
+	oci_assert_gone uj2
+}

@@ -7,12 +7,6 @@ PEER=$BUILD/tests/oci-fd-peer
 SCHEMA=/work/shared/oci-runtime-spec/schema
 SCHEMA_CHECK=$SRC/tests/helpers/oci-schema-check.py
 
-# oci_jq DIR JQ-PROGRAM: change the bundle's config.json.
-oci_jq() {
-	jq "$2" "$1/config.json" >"$1/config.json.new" && mv "$1/config.json.new" "$1/config.json" ||
-		fail "jq $2"
-}
-
 # The processes of a container's cgroup (pids controller), sorted.
 procs_of() { sort "/sys/fs/cgroup/pids/nsset/$1/cgroup.procs"; }
 
