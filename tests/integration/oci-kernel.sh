@@ -380,3 +380,28 @@ test_seccomp_spec_allow_leaves_speculation_alone() {
 	oci_assert_gone ssb0
 	oci_assert_gone ssb1
 }
+
+# ---- a v1 cpuset made empty by someone else ------------------------------------------------------
+
+# Another runtime with the same id (another --root) may have just made the cgroup, cpus and mems
+# not copied yet: joining it failed with ENOSPC.  The runtime fills it (and an empty parent).
+test_existing_empty_cpuset_cgroup_gets_cpus_and_mems() {
+	local cs=/sys/fs/cgroup/cpuset id=cpuset-$$ b=$TMPDIR_TEST/b pid
+	[ -e $cs/cpuset.cpus ] || skip "no v1 cpuset hierarchy"
+	if [ ! -d $cs/nsset ]; then
+		mkdir $cs/nsset || fail "mkdir $cs/nsset"
+		defer rmdir $cs/nsset
+	fi
+	mkdir $cs/nsset/$id || fail "mkdir $cs/nsset/$id"
+	defer rmdir $cs/nsset/$id
+	assert_eq "" "$(cat $cs/nsset/$id/cpuset.cpus)" "cpus of a new cpuset"
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_defer_delete $id
+	oci_create "$b" $id || fail "create into an empty cpuset: $(cat "$TMPDIR_TEST/$id.err")"
+	pid=$(oci_pid $id)
+	assert_eq "/nsset/$id" "$(cat /proc/"$pid"/cpuset)" "the process's cpuset"
+	assert_eq "$(cat $cs/cpuset.cpus)" "$(cat $cs/nsset/$id/cpuset.cpus)" "cpus copied"
+	assert_eq "$(cat $cs/cpuset.mems)" "$(cat $cs/nsset/$id/cpuset.mems)" "mems copied"
+	oci delete --force $id || fail "delete"
+	oci_assert_gone $id "$pid"
+}
