@@ -15,11 +15,12 @@ int cli_oci_delete(int argc, char **argv)
 	bool force = false;
 	int c;
 	optind = 0; /* 0: getopt starts afresh (ordering included) */
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	opterr = 0; /* its errors are ours: "nsset: VERB: ..." */
+	while ((c = getopt_long(argc, argv, ":fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': force = true; break;
 		case 'h': printf("usage: nsset delete [--force] ID\n"); return 0;
-		default: return 2;
+		default: return cli_option_error("delete", c, argv);
 		}
 	}
 	if (argc - optind != 1) {

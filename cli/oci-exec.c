@@ -55,7 +55,8 @@ int cli_oci_exec(int argc, char **argv)
 		return 1;
 	}
 	optind = 0; /* 0: getopt starts afresh (ordering included) */
-	while ((c = getopt_long(argc, argv, "+p:dtu:e:h", opts, NULL)) != -1) {
+	opterr = 0; /* its errors are ours: "nsset: VERB: ..." */
+	while ((c = getopt_long(argc, argv, "+:p:dtu:e:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.process_file = optarg; break;
 		case 'd': o.detach = true; break;
@@ -115,7 +116,7 @@ int cli_oci_exec(int argc, char **argv)
 			return 0;
 		default:
 			free(env);
-			return 2;
+			return cli_option_error("exec", c, argv);
 		}
 	}
 	if (optind >= argc) {

@@ -19,12 +19,13 @@ int cli_oci_kill(int argc, char **argv)
 	bool all = false;
 	int c;
 	optind = 0; /* 0: getopt starts afresh (ordering included) */
-	while ((c = getopt_long(argc, argv, "as:h", opts, NULL)) != -1) {
+	opterr = 0; /* its errors are ours: "nsset: VERB: ..." */
+	while ((c = getopt_long(argc, argv, ":as:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;
 		case 's': signame = optarg; break;
 		case 'h': printf("usage: nsset kill [--all] ID [SIGNAL]\n"); return 0;
-		default: return 2;
+		default: return cli_option_error("kill", c, argv);
 		}
 	}
 	int rest = argc - optind;

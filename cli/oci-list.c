@@ -20,12 +20,13 @@ int cli_oci_list(int argc, char **argv)
 	const char *format = "table";
 	bool quiet = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "f:qh", opts, NULL)) != -1) {
+	opterr = 0; /* its errors are ours: "nsset: VERB: ..." */
+	while ((c = getopt_long(argc, argv, ":f:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'q': quiet = true; break;
 		case 'h': printf("usage: nsset list [--format table|json] [-q]\n"); return 0;
-		default: return 2;
+		default: return cli_option_error("list", c, argv);
 		}
 	}
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0) {

@@ -31,11 +31,12 @@ int cli_oci_ps(int argc, char **argv)
 	const char *format = "table";
 	int c;
 	optind = 0; /* 0: getopt starts afresh (ordering included) */
-	while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+	opterr = 0; /* its errors are ours: "nsset: VERB: ..." */
+	while ((c = getopt_long(argc, argv, "+:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'h': printf("usage: nsset ps [--format table|json] ID\n"); return 0;
-		default: return 2;
+		default: return cli_option_error("ps", c, argv);
 		}
 	}
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0) {

@@ -149,12 +149,13 @@ int cli_oci_spec(int argc, char **argv)
 	const char *bundle = ".";
 	bool is_rootless = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+	opterr = 0; /* its errors are ours: "nsset: VERB: ..." */
+	while ((c = getopt_long(argc, argv, ":b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': is_rootless = true; break;
 		case 'b': bundle = optarg; break;
 		case 'h': printf("usage: nsset spec [--rootless] [--bundle DIR]\n"); return 0;
-		default: return 2;
+		default: return cli_option_error("spec", c, argv);
 		}
 	}
 	if (optind < argc) {

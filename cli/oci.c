@@ -77,7 +77,8 @@ int cli_oci_parse_create(const char *verb, int argc, char **argv, struct oci_cre
 	memset(o, 0, sizeof(*o));
 	o->bundle = ".";
 	optind = 0; /* 0: getopt starts afresh (ordering included) */
-	while ((c = getopt_long(argc, argv, "b:dh", opts, NULL)) != -1) {
+	opterr = 0; /* its errors are ours: "nsset: VERB: ..." */
+	while ((c = getopt_long(argc, argv, ":b:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->bundle = optarg; break;
 		case 'p': o->pid_file = optarg; break;
@@ -110,6 +111,7 @@ int cli_oci_parse_create(const char *verb, int argc, char **argv, struct oci_cre
 			       verb, is_run ? " [--detach]" : "");
 			return 1;
 		default:
+			cli_option_error(verb, c, argv);
 			return -1;
 		}
 	}

@@ -86,8 +86,14 @@ nsset_flags_t cli_kinds_flags(const struct cli_kinds *kinds)
 
 int cli_option_error(const char *verb, int c, char **argv)
 {
+	const char *word = optind > 0 ? argv[optind - 1] : "";
 	if (c == ':')
-		cli_error(verb, NULL, "option '%s' needs an argument", argv[optind - 1]);
+		cli_error(verb, NULL, "option '%s' needs an argument", word);
+	/* A known long option (optopt is its value): a value it does not take, or none. */
+	else if (optopt && strncmp(word, "--", 2) == 0)
+		cli_error(verb, NULL, strchr(word, '=') ? "option '%s' takes no argument"
+							  : "option '%s' needs an argument",
+			  word);
 	else if (optopt > 0 && optopt < 256)
 		cli_error(verb, NULL, "unknown option '-%c' (see 'nsset %s --help')", optopt, verb);
 	else

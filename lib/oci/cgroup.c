@@ -377,6 +377,9 @@ const char *oci_cgroup_path(const struct oci_cgroup *cg)
 
 /* ---- create / remove ---------------------------------------------------------------------- */
 
+/* A new v1 cpuset has no cpus nor mems: nothing can join it (ENOSPC) until they are copied from
+ * its parent.  The parent may be just as empty, made an instant ago by another runtime that has
+ * not copied its own yet: fill it first, up to the first ancestor that has them (the root). */
 static void copy_cpuset(const char *dir)
 {
 	char parent[4096], buf[256];
@@ -389,7 +392,12 @@ static void copy_cpuset(const char *dir)
 	for (size_t i = 0; i < 2; i++) {
 		if (oci_cgroup_read(dir, files[i], buf, sizeof(buf)) != 0)
 			continue; /* already set (or no such file) */
-		if (oci_cgroup_read(parent, files[i], buf, sizeof(buf)) > 0)
+		int r = oci_cgroup_read(parent, files[i], buf, sizeof(buf));
+		if (r == 0) {
+			copy_cpuset(parent);
+			r = oci_cgroup_read(parent, files[i], buf, sizeof(buf));
+		}
+		if (r > 0)
 			oci_cgroup_write(dir, files[i], buf, "cpuset", NULL);
 	}
 }
@@ -540,8 +548,12 @@ again:
 			copy_cpuset(h->dir);
 		goto made;
 	}
-	if (errno == EEXIST)
+	if (errno == EEXIST) {
+		/* made by someone else (another runtime, the same id): maybe not filled yet */
+		if (!h->v2 && has_token(h->controllers, "cpuset"))
+			copy_cpuset(h->dir);
 		goto made;
+	}
 	if (errno != ENOENT)
 		return nsset_fail_errno(err, errno, "cannot make the cgroup %s", h->dir);
 	snprintf(p, sizeof(p), "%s", h->dir);

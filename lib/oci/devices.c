@@ -50,7 +50,7 @@ int oci_devices_validate(const struct oci_config *c, struct nsset_error *err)
 		if (d->type != 'p' && (d->major < 0 || d->minor < 0 || d->major > 0xfff ||
 				       d->minor > 0xfffff))
 			return nsset_fail(err, EINVAL,
-					  "linux.devices[%zu]: major and minor are required (0..4095, 0..1048575)",
+					  "linux.devices[%zu]: major and minor must be within 0..4095 and 0..1048575",
 					  i);
 	}
 	return 0;

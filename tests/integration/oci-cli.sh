@@ -45,7 +45,29 @@ test_oci_verb_form_and_usage_errors() {
 	assert_ne 0 "$rc" "create without an id"
 	assert_contains "nsset: create: usage" "$out"
 	out=$(oci create --bogus x 2>&1); rc=$?
-	assert_ne 0 "$rc" "unknown option"
+	assert_eq 2 "$rc" "unknown option"
+	assert_eq "nsset: create: unknown option '--bogus' (see 'nsset create --help')" "$out" "unknown option"
+	# Each verb's bad options, in the form of every verb ("nsset: VERB: ..."), not getopt's.
+	local args want
+	while IFS='|' read -r args want; do
+		out=$(oci $args 2>&1); rc=$?
+		assert_eq 2 "$rc" "exit status of '$args'"
+		assert_eq "$want" "$out" "message of '$args'"
+	done <<'EOF'
+create --no-pivot=1 x|nsset: create: option '--no-pivot=1' takes no argument
+create -b|nsset: create: option '-b' needs an argument
+run --pid-file|nsset: run: option '--pid-file' needs an argument
+run -q x|nsset: run: unknown option '-q' (see 'nsset run --help')
+delete --force=yes x|nsset: delete: option '--force=yes' takes no argument
+delete --bogus x|nsset: delete: unknown option '--bogus' (see 'nsset delete --help')
+kill --signal|nsset: kill: option '--signal' needs an argument
+kill --bogus x|nsset: kill: unknown option '--bogus' (see 'nsset kill --help')
+exec --tty=1 x true|nsset: exec: option '--tty=1' takes no argument
+exec --bogus x true|nsset: exec: unknown option '--bogus' (see 'nsset exec --help')
+list --format|nsset: list: option '--format' needs an argument
+ps -z x|nsset: ps: unknown option '-z' (see 'nsset ps --help')
+spec --bogus|nsset: spec: unknown option '--bogus' (see 'nsset spec --help')
+EOF
 	out=$(oci create --preserve-fds x y 2>&1); rc=$?
 	assert_ne 0 "$rc" "bad --preserve-fds"
 	assert_contains "not a number of descriptors" "$out"

@@ -46,7 +46,9 @@ test_run_name_taken_or_invalid_changes_nothing() {
 	sets_setup
 	"$NSSET" run --registry "$REG" --name web -u || fail "run --name failed"
 	local before out rc
-	before=$(grep ' nsfs ' /proc/self/mountinfo | wc -l)
+	# Ours only (the registry, the netns link it would make): other tests come and go meanwhile.
+	ours() { echo $(($(nsfs_mounts_under "$REG") + $(nsfs_mounts_under /run/netns/n1))); }
+	before=$(ours)
 	out=$(NSSET_TEST_TAG=taken$$ "$NSSET" run --registry "$REG" --name web -u -n -- true 2>&1); rc=$?
 	assert_ne 0 "$rc" "exit status"
 	assert_eq "nsset: run web: a set named web exists" "$out" "message"
@@ -59,7 +61,7 @@ test_run_name_taken_or_invalid_changes_nothing() {
 	out=$("$NSSET" run --registry "$REG" --name n1 --netns-link -u 2>&1); rc=$?
 	assert_ne 0 "$rc" "exit status"
 	assert_contains "needs a new network namespace" "$out" "message"
-	assert_eq "$before" "$(grep ' nsfs ' /proc/self/mountinfo | wc -l)" "nsfs mounts"
+	assert_eq "$before" "$(ours)" "nsfs mounts"
 	assert_eq "web" "$(reg_entries)" "registry"
 }
 

@@ -1,0 +1,407 @@
+# The OCI runtime through `nsset create/start/run`, each field or option seen through the
+# kernel's eyes: session keyring (keyctl), --no-pivot (stat, listmount, mountinfo),
+# linux.personality, linux.devices and the default devices (stat), rootfsPropagation (the
+# propagation tags of mountinfo), seccomp flags (/proc/PID/status).  Bad input: a clear message,
+# a non-zero exit and nothing made.
+source "$SRC/tests/oci-lib.sh"
+
+# A private copy of the root filesystem in $R with tests/helpers/oci-probe (static) in /bin.
+probe_rootfs() {
+	PROBE=$BUILD/tests/oci-probe
+	[ -x "$PROBE" ] || skip "built without the OCI runtime (-Doci=false)"
+	[ -x "$ROOTFS/bin/busybox" ] || skip "no \$ROOTFS (scripts/mkrootfs.sh)"
+	R=$TMPDIR_TEST/rootfs
+	cp -a "$ROOTFS" "$R"
+	cp "$PROBE" "$R/bin/oci-probe"
+}
+
+# A script of the container in $R/probe.sh (stdin: its body).
+probe_script() {
+	{ echo '#!/bin/sh'; cat; } >"$R/probe.sh"
+	chmod 755 "$R/probe.sh"
+}
+
+# Nothing was made for a refused create: no state, no cgroup, no container listed.
+assert_nothing_made() { # ID
+	oci_assert_gone "$1"
+	assert_eq "" "$(oci list -q)" "containers"
+}
+
+# create BUNDLE ID must fail with "nsset: create ID: WANT" and make nothing.
+expect_create_error() { # BUNDLE ID WANT [OPTIONS...]
+	local b=$1 id=$2 want=$3 out rc
+	shift 3
+	out=$(oci create -b "$b" "$@" "$id" </dev/null 2>&1); rc=$?
+	assert_ne 0 "$rc" "exit status of create $id"
+	assert_contains "nsset: create $id: $want" "$out" "message"
+	assert_nothing_made "$id"
+}
+
+# The optional fields (propagation tags) of mount point MP in a mountinfo FILE, space-separated.
+mount_tags() { # FILE MP
+	awk -v mp="$2" '$5 == mp { t = ""; for (i = 7; $i != "-"; i++) t = t $i " "; line = t } END { printf "%s", line }' "$1"
+}
+
+# ---- session keyring (--no-new-keyring) --------------------------------------------------------
+
+test_session_keyring_is_new_unless_no_new_keyring() {
+	probe_rootfs
+	local b=$TMPDIR_TEST/b mine ses kept hex line
+	mine=$("$PROBE" keyring) || fail "keyctl on the host"
+	oci_bundle "$b" '[ "sh", "-c", "oci-probe keyring; exec sleep 1000" ]' "$R"
+	oci_defer_delete kr-new
+	oci_create "$b" kr-new || fail "create: $(cat "$TMPDIR_TEST/kr-new.err")"
+	oci start kr-new || fail "start"
+	wait_for grep -q . "$TMPDIR_TEST/kr-new.out" || fail "no output: $(cat "$TMPDIR_TEST/kr-new.err")"
+	ses=$(cat "$TMPDIR_TEST/kr-new.out")
+	assert_match '^[0-9]+$' "$ses" "session keyring id of the container"
+	assert_ne "$mine" "$ses" "session keyring of the container (a new one, not the caller's)"
+	# The kernel's list: an anonymous session keyring, alive while the container runs.
+	hex=$(printf '%08x' "$ses")
+	line=$(grep "^$hex " /proc/keys) || fail "keyring $hex not in /proc/keys"
+	assert_match ' keyring +_ses: ' "$line" "/proc/keys line of $hex"
+
+	oci_defer_delete kr-kept
+	oci_create "$b" kr-kept --no-new-keyring || fail "create --no-new-keyring: $(cat "$TMPDIR_TEST/kr-kept.err")"
+	oci start kr-kept || fail "start"
+	wait_for grep -q . "$TMPDIR_TEST/kr-kept.out" || fail "no output: $(cat "$TMPDIR_TEST/kr-kept.err")"
+	kept=$(cat "$TMPDIR_TEST/kr-kept.out")
+	assert_eq "$mine" "$kept" "session keyring with --no-new-keyring (the caller's)"
+
+	# The option takes no value: refused, nothing made.
+	local out rc
+	out=$(oci create -b "$b" --no-new-keyring=yes kr-bad </dev/null 2>&1); rc=$?
+	assert_eq 2 "$rc" "exit status of --no-new-keyring=yes"
+	assert_contains "nsset: create: option '--no-new-keyring=yes' takes no argument" "$out" "message"
+	oci_assert_gone kr-bad
+	oci delete --force kr-new && oci delete --force kr-kept || fail "delete"
+	oci_assert_gone kr-new && oci_assert_gone kr-kept
+	# The container's keyring went with it (the kernel's garbage collector is lazy: wait).
+	wait_for sh -c "! grep -q '^$hex ' /proc/keys" || fail "keyring $hex left in /proc/keys"
+}
+
+# ---- --no-pivot ----------------------------------------------------------------------------------
+
+test_no_pivot_moves_the_root_and_chroots() {
+	need_kind mnt
+	probe_rootfs
+	probe_script <<'EOF'
+stat -c %d:%i / /..
+ls -a /.. | tr '\n' ' '
+echo
+exec sleep 1000
+EOF
+	local b=$TMPDIR_TEST/b id pid want mp rel lines all out
+	want=$(stat -c %d:%i "$R")
+	mp=$(stat -c %m "$R")
+	rel=$(realpath "$R")
+	[ "$mp" = / ] || rel=${rel#"$mp"}
+	oci_bundle "$b" '[ "/probe.sh" ]' "$R"
+	for id in pivot no-pivot; do
+		oci_defer_delete $id
+		if [ $id = pivot ]; then
+			oci_create "$b" $id || fail "create: $(cat "$TMPDIR_TEST/$id.err")"
+		else
+			oci_create "$b" $id --no-pivot || fail "create --no-pivot: $(cat "$TMPDIR_TEST/$id.err")"
+		fi
+		pid=$(oci_pid $id)
+		oci start $id || fail "start $id"
+		wait_for grep -q . "$TMPDIR_TEST/$id.out" || fail "$id: no output"
+		wait_for sh -c "[ \$(wc -l <'$TMPDIR_TEST/$id.out') -ge 3 ]" || fail "$id: $(cat "$TMPDIR_TEST/$id.out")"
+		out=$(cat "$TMPDIR_TEST/$id.out")
+		# The process's root is the bundle's root filesystem, and ".." of it is itself.
+		assert_eq "$want" "$(stat -L -c %d:%i /proc/"$pid"/root)" "$id: /proc/PID/root"
+		assert_eq "$want"$'\n'"$want" "$(head -n 2 <<<"$out")" "$id: / and /.. inside"
+		assert_eq "$(ls -a "$R" | tr '\n' ' ')" "$(sed -n 3p <<<"$out")" "$id: the listing of /.. inside (the root filesystem, not the host's /)"
+		# mountinfo: the root filesystem is mounted on / of the process.
+		assert_match "^[0-9]+ [0-9]+ [0-9]+:[0-9]+ $rel / " "$(awk '$5 == "/"' /proc/"$pid"/mountinfo)" "$id: root line of mountinfo"
+		# listmount sees every mount of the namespace, mountinfo only those under the root.
+		lines=$(grep -c . /proc/"$pid"/mountinfo)
+		all=$("$PROBE" mounts /proc/"$pid"/ns/mnt) || fail "listmount"
+		if [ $id = pivot ]; then
+			# pivot_root + detach: the old root is gone from the namespace.
+			assert_eq "$lines" "$all" "pivot: mounts of the namespace = mounts under its root"
+		else
+			# MS_MOVE + chroot: the host's mounts stay in the namespace, under the moved root.
+			[ "$all" -gt "$lines" ] || fail "no-pivot: the namespace holds $all mounts, the process sees $lines: expected the host's mounts hidden under the root"
+		fi
+	done
+	oci delete --force pivot && oci delete --force no-pivot || fail "delete"
+	oci_assert_gone pivot && oci_assert_gone no-pivot
+	# The option takes no value: refused, nothing made.
+	local rc
+	out=$(oci create -b "$b" --no-pivot=1 np-bad </dev/null 2>&1); rc=$?
+	assert_eq 2 "$rc" "exit status of --no-pivot=1"
+	assert_contains "nsset: create: option '--no-pivot=1' takes no argument" "$out" "message"
+	oci_assert_gone np-bad
+	assert_eq "" "$(oci list -q)" "containers"
+}
+
+# ---- linux.personality ---------------------------------------------------------------------------
+
+test_personality_linux32() {
+	[ "$(uname -m)" = x86_64 ] || skip "LINUX32 is checked on x86_64 (uname -m: i686); this is $(uname -m)"
+	local b=$TMPDIR_TEST/b out
+	oci_bundle "$b" '[ "sh", "-c", "cat /proc/self/personality; uname -m" ]'
+	out=$(oci run -b "$b" pers0 </dev/null 2>"$TMPDIR_TEST/err") || fail "run: $(cat "$TMPDIR_TEST/err")"
+	assert_eq $'00000000\nx86_64' "$out" "personality without linux.personality"
+	oci_edit "$b" 's|"linux": {|"linux": { "personality": { "domain": "LINUX32" },|'
+	out=$(oci run -b "$b" pers32 </dev/null 2>"$TMPDIR_TEST/err") || fail "run: $(cat "$TMPDIR_TEST/err")"
+	assert_eq $'00000008\ni686' "$out" "personality LINUX32 (PER_LINUX32)"
+	oci_assert_gone pers32
+	# Seen from the host, on a created container.
+	oci_edit "$b" 's|"args": \[[^]]*\]|"args": [ "sleep", "1000" ]|'
+	oci_defer_delete pers-c
+	oci_create "$b" pers-c || fail "create: $(cat "$TMPDIR_TEST/pers-c.err")"
+	assert_eq 00000008 "$(cat /proc/"$(oci_pid pers-c)"/personality)" "/proc/PID/personality"
+	oci delete --force pers-c || fail "delete"
+	# Bad domains: refused before anything is made.
+	oci_edit "$b" 's|"domain": "LINUX32"|"domain": "LINUX64"|'
+	expect_create_error "$b" pers-bad 'linux.personality.domain: must be "LINUX" or "LINUX32", got "LINUX64"'
+	oci_edit "$b" 's|"personality": { "domain": "LINUX64" }|"personality": { "flags": [] }|'
+	expect_create_error "$b" pers-none 'linux.personality.domain: missing'
+	oci_edit "$b" 's|"personality": { "flags": \[\] }|"personality": "LINUX32"|'
+	expect_create_error "$b" pers-type 'linux.personality: must be an object'
+}
+
+# ---- linux.devices and the default devices -------------------------------------------------------
+
+test_configured_and_default_devices() {
+	local b=$TMPDIR_TEST/b pid d r mi
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	# No /dev/pts nor /dev/shm in the config: the runtime mounts its own.
+	oci_edit "$b" '/"destination": "\/dev\/pts"/,/\] },/d'
+	oci_edit "$b" '/"destination": "\/dev\/shm"/,/\] },/d'
+	! grep -q -e /dev/pts -e /dev/shm "$b/config.json" || fail "the bundle still mounts /dev/pts or /dev/shm"
+	# fileMode is decimal in JSON: 400 = 0620, 384 = 0600.
+	oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 400, "uid": 7, "gid": 8 }, { "path": "/dev/fuse", "type": "c", "major": 10, "minor": 229 }, { "path": "/dev/myblk", "type": "b", "major": 7, "minor": 200, "fileMode": 384 }, { "path": "/dev/deep/er/zero", "type": "c", "major": 1, "minor": 5 }, { "path": "/dev/myfifo", "type": "p", "fileMode": 416 }, { "path": "/dev/full", "type": "c", "major": 1, "minor": 7, "fileMode": 384, "uid": 1 } ],|'
+	oci_defer_delete dev
+	oci_create "$b" dev || fail "create: $(cat "$TMPDIR_TEST/dev.err")"
+	pid=$(oci_pid dev)
+	r=/proc/$pid/root/dev
+	dstat() { stat -c '%F %t:%T %a %u %g' "$r/$1" 2>&1; }
+	# %t:%T: major and minor in hex
+	assert_eq "character special file 1:3 620 7 8" "$(dstat mynull)" "/dev/mynull"
+	assert_eq "character special file a:e5 666 0 0" "$(dstat fuse)" "/dev/fuse"
+	assert_eq "block special file 7:c8 600 0 0" "$(dstat myblk)" "/dev/myblk"
+	assert_eq "character special file 1:5 666 0 0" "$(dstat deep/er/zero)" "/dev/deep/er/zero (parents made)"
+	assert_eq "fifo 0:0 640 0 0" "$(dstat myfifo)" "/dev/myfifo"
+	# The default devices.
+	assert_eq "character special file 1:3 666 0 0" "$(dstat null)" "/dev/null"
+	assert_eq "character special file 1:5 666 0 0" "$(dstat zero)" "/dev/zero"
+	assert_eq "character special file 1:7 600 1 0" "$(dstat full)" "/dev/full (configured: wins over the default)"
+	assert_eq "character special file 1:8 666 0 0" "$(dstat random)" "/dev/random"
+	assert_eq "character special file 1:9 666 0 0" "$(dstat urandom)" "/dev/urandom"
+	assert_eq "character special file 5:0 666 0 0" "$(dstat tty)" "/dev/tty"
+	assert_eq "pts/ptmx" "$(readlink "$r/ptmx")" "/dev/ptmx"
+	assert_eq "character special file 5:2" "$(stat -L -c '%F %t:%T' "$r/ptmx")" "/dev/ptmx through the link"
+	assert_eq "/proc/self/fd" "$(readlink "$r/fd")" "/dev/fd"
+	mi=$(cat /proc/"$pid"/mountinfo)
+	assert_match ' /dev/pts rw,nosuid,noexec,relatime [^-]*- devpts devpts rw,[^ ]*mode=620,ptmxmode=666' "$(grep ' /dev/pts ' <<<"$mi")" "default /dev/pts"
+	assert_match ' /dev/shm rw,nosuid,nodev,noexec,relatime [^-]*- tmpfs shm rw,' "$(grep ' /dev/shm ' <<<"$mi")" "default /dev/shm"
+	# The devices work inside: /dev/zero reads zeros, the configured null swallows a write.
+	assert_eq "0000000 000000 000000" "$(nsenter -t "$pid" -m -r head -c 4 /dev/zero | od | head -n 1)" "/dev/zero inside"
+	nsenter -t "$pid" -m -r sh -c 'echo x >/dev/mynull' || fail "write to /dev/mynull inside"
+	oci delete --force dev || fail "delete"
+	oci_assert_gone dev
+}
+
+# In a user namespace mknod is refused: the host's nodes are bound (their mode and owner stay).
+test_devices_in_a_user_namespace_are_bound_from_the_host() {
+	need_kind user
+	need_kind pid # a new proc in a new user namespace needs a pid namespace of its own
+	local b=$TMPDIR_TEST/b pid r d mi
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_edit "$b" 's|{ "type": "mount" }|{ "type": "mount" }, { "type": "user" }|'
+	oci_edit "$b" 's|"namespaces": \[|"uidMappings": [ { "containerID": 0, "hostID": 200000, "size": 65536 } ], "gidMappings": [ { "containerID": 0, "hostID": 300000, "size": 65536 } ], "namespaces": [|'
+	oci_edit "$b" 's|"/sys/fs/cgroup", "type": "cgroup"|"/sys/fs/cgroup", "type": "tmpfs"|'
+	oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/mynull", "type": "c", "major": 1, "minor": 3 } ],|'
+	oci_defer_delete udev
+	oci_create "$b" udev || fail "create: $(cat "$TMPDIR_TEST/udev.err")"
+	pid=$(oci_pid udev)
+	r=/proc/$pid/root/dev
+	mi=$(cat /proc/"$pid"/mountinfo)
+	for d in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0 mynull:1:3; do
+		IFS=: read -r name maj min <<<"$d"
+		assert_eq "character special file $(printf '%x:%x' "$maj" "$min")" "$(stat -c '%F %t:%T' "$r/$name")" "/dev/$name"
+		# a bind of the host's node (host's mode), not a node of the container's /dev tmpfs
+		assert_eq "$(stat -c %a "/dev/${name/mynull/null}")" "$(stat -c %a "$r/$name")" "mode of /dev/$name (the host's)"
+		grep -Eq "^[0-9]+ [0-9]+ [0-9:]+ (/dev)?/${name/mynull/null} /dev/$name " <<<"$mi" || fail "/dev/$name is not a bind of the host's node: $(grep " /dev/$name " <<<"$mi")"
+	done
+	assert_ne "$(stat -c %d /dev/null)" "$(stat -c %d "$r")" "the container's /dev is its own tmpfs"
+	oci delete --force udev || fail "delete"
+	oci_assert_gone udev
+}
+
+test_device_paths_never_leave_the_root() {
+	probe_rootfs
+	local b=$TMPDIR_TEST/b host_etc mounts_before
+	host_etc=$(ls -la --time-style=full-iso /etc | md5sum)
+	mounts_before=$(grep -cF "$TMPDIR_TEST" /proc/self/mountinfo)
+	oci_bundle "$b" '[ "true" ]' "$R"
+	cp "$b/config.json" "$TMPDIR_TEST/good.json"
+	reset() { cp "$TMPDIR_TEST/good.json" "$b/config.json"; }
+	dev() { oci_edit "$b" "s|\"linux\": {|\"linux\": { \"devices\": [ { \"path\": \"$1\", \"type\": \"c\", \"major\": 1, \"minor\": 3 } ],|"; }
+	dev ../../nsset-dev-probe
+	expect_create_error "$b" dv1 'linux.devices[0].path: must be an absolute path without ".."'
+	reset; dev /dev/../../nsset-dev-probe
+	expect_create_error "$b" dv2 'linux.devices[0].path: must be an absolute path without ".."'
+	reset; dev /
+	expect_create_error "$b" dv3 "linux.devices[0].path: must be an absolute path inside the container"
+	[ ! -e "$TMPDIR_TEST/../nsset-dev-probe" ] && [ ! -e /nsset-dev-probe ] || fail "a device node was made outside"
+	reset; oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/big", "type": "c", "major": 4096, "minor": 1 } ],|'
+	expect_create_error "$b" dv6 "linux.devices[0]: major and minor must be within 0..4095 and 0..1048575"
+	reset; oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/big", "type": "c", "major": 1, "minor": 1048576 } ],|'
+	expect_create_error "$b" dv7 "linux.devices[0]: major and minor must be within 0..4095 and 0..1048575"
+	reset; oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/nonum", "type": "c" } ],|'
+	expect_create_error "$b" dv8 'linux.devices[0]: a "c" device needs major and minor'
+	# An existing file that is not the device (config-linux.md: an error), after the state was
+	# reserved: everything made is undone.
+	reset; dev /dev/pts
+	expect_create_error "$b" dv4 "linux.devices[0]: /dev/pts exists and is not the requested device"
+	# Symlinks are resolved inside the root: the nodes land in the root's /etc, not the host's.
+	ln -s /etc "$R/evil"
+	ln -s ../../../../../etc "$R/tmp/up"
+	reset; oci_edit "$b" 's|"readonly": true|"readonly": false|'
+	oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/evil/nsset-dev-probe", "type": "c", "major": 1, "minor": 3 }, { "path": "/tmp/up/nsset-dev-probe2", "type": "c", "major": 1, "minor": 5 } ],|'
+	oci run -b "$b" dv5 </dev/null >"$TMPDIR_TEST/out" 2>&1
+	local rc=$?
+	[ ! -e /etc/nsset-dev-probe ] || { rm -f /etc/nsset-dev-probe; fail "a device was made in the host's /etc"; }
+	[ ! -e /etc/nsset-dev-probe2 ] || { rm -f /etc/nsset-dev-probe2; fail "a device was made in the host's /etc through .."; }
+	assert_eq 0 "$rc" "run with symlinked device paths: $(cat "$TMPDIR_TEST/out")"
+	assert_eq "character special file 1:3" "$(stat -c '%F %t:%T' "$R/etc/nsset-dev-probe")" "node behind the absolute link"
+	assert_eq "character special file 1:5" "$(stat -c '%F %t:%T' "$R/etc/nsset-dev-probe2")" "node behind the relative link"
+	assert_eq "$host_etc" "$(ls -la --time-style=full-iso /etc | md5sum)" "host /etc"
+	assert_eq "$mounts_before" "$(grep -cF "$TMPDIR_TEST" /proc/self/mountinfo)" "host mounts"
+	oci_assert_gone dv5
+}
+
+# ---- linux.rootfsPropagation -------------------------------------------------------------------
+
+test_rootfs_propagation_tags_in_mountinfo() {
+	need_kind mnt
+	probe_rootfs
+	local b=$TMPDIR_TEST/b host_tags peer prop pid mi tags proc_tags
+	# The root filesystem on a shared mount of the host, so that slave has a master to show.
+	mount --bind "$R" "$R" || fail "bind $R"
+	defer umount -l "$R"
+	mount --make-shared "$R" || fail "make-shared $R"
+	host_tags=$(mount_tags /proc/self/mountinfo "$R")
+	assert_match '^shared:[0-9]+ $' "$host_tags" "host's tags of $R"
+	peer=${host_tags#shared:}
+	peer=${peer% }
+	oci_bundle "$b" '[ "sleep", "1000" ]' "$R"
+	cp "$b/config.json" "$TMPDIR_TEST/good.json"
+	for prop in private slave shared unbindable rshared runbindable; do
+		cp "$TMPDIR_TEST/good.json" "$b/config.json"
+		oci_edit "$b" "s|\"linux\": {|\"linux\": { \"rootfsPropagation\": \"$prop\",|"
+		oci_defer_delete "p-$prop"
+		oci_create "$b" "p-$prop" || fail "create $prop: $(cat "$TMPDIR_TEST/p-$prop.err")"
+		pid=$(oci_pid "p-$prop")
+		cat /proc/"$pid"/mountinfo >"$TMPDIR_TEST/mi"
+		tags=$(mount_tags "$TMPDIR_TEST/mi" /)
+		proc_tags=$(mount_tags "$TMPDIR_TEST/mi" /proc)
+		case $prop in
+		private) assert_eq "" "$tags" "private root" ;;
+		slave) assert_eq "master:$peer " "$tags" "slave root: a slave of the host's peer group" ;;
+		shared | rshared)
+			# a peer group of its own: nothing propagates back to the host's
+			assert_match '^shared:[0-9]+ $' "$tags" "$prop root"
+			assert_ne "shared:$peer " "$tags" "$prop root's peer group" ;;
+		unbindable | runbindable) assert_eq "unbindable " "$tags" "$prop root" ;;
+		esac
+		# Recursive or not: the mounts under the root follow only with r*.
+		case $prop in
+		rshared) assert_match '^shared:[0-9]+ $' "$proc_tags" "rshared: /proc" ;;
+		runbindable) assert_eq "unbindable " "$proc_tags" "runbindable: /proc" ;;
+		*) assert_eq "" "$proc_tags" "$prop: /proc (not recursive)" ;;
+		esac
+	done
+	# What the host mounts under the shared root reaches the slave, not the private one.
+	mount -t tmpfs nsset-prop-probe "$R/mnt" || fail "mount on the host"
+	defer umount -l "$R/mnt"
+	grep -q ' /mnt .* nsset-prop-probe ' /proc/"$(oci_pid p-slave)"/mountinfo || fail "a host mount did not propagate to the slave root"
+	! grep -q ' /mnt .* nsset-prop-probe ' /proc/"$(oci_pid p-private)"/mountinfo || fail "a host mount propagated to the private root"
+	umount "$R/mnt" || fail "umount on the host"
+	for prop in private slave shared unbindable rshared runbindable; do
+		oci delete --force "p-$prop" || fail "delete p-$prop"
+		oci_assert_gone "p-$prop"
+	done
+	assert_eq "1" "$(grep -cF "$TMPDIR_TEST" /proc/self/mountinfo)" "host mounts under the test (only its bind)"
+	# A bad value: refused before anything is made.
+	cp "$TMPDIR_TEST/good.json" "$b/config.json"
+	oci_edit "$b" 's|"linux": {|"linux": { "rootfsPropagation": "sideways",|'
+	expect_create_error "$b" p-bad 'linux.rootfsPropagation: unknown propagation "sideways"'
+}
+
+# ---- seccomp flags -----------------------------------------------------------------------------
+
+SECCOMP_EACCES_MKDIR='"defaultAction": "SCMP_ACT_ALLOW", "architectures": [ "SCMP_ARCH_X86_64" ], "syscalls": [ { "names": [ "mkdir", "mkdirat" ], "action": "SCMP_ACT_ERRNO", "errnoRet": 13 } ]'
+
+# The container's seccomp lines of /proc/self/status and a mkdir, with FLAGS (a JSON array).
+seccomp_probe() { # BUNDLE ID FLAGS
+	oci_bundle "$1" '[ "sh", "-c", "grep -E \"^(Seccomp|Seccomp_filters|Speculation_Store_Bypass):\" /proc/self/status; mkdir /tmp/d 2>&1; true" ]'
+	oci_edit "$1" 's|"noNewPrivileges": true|"noNewPrivileges": false|'
+	oci_edit "$1" "s|\"linux\": {|\"linux\": { \"seccomp\": { $SECCOMP_EACCES_MKDIR, \"flags\": $3 },|"
+	oci run -b "$1" "$2" </dev/null 2>"$TMPDIR_TEST/err" || fail "run $2: $(cat "$TMPDIR_TEST/err")"
+}
+
+test_seccomp_flags_log_tsync_and_unknown() {
+	local b=$TMPDIR_TEST/b out
+	out=$(seccomp_probe "$b" sf1 '[ "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_TSYNC" ]')
+	assert_match $'Seccomp:\t2\nSeccomp_filters:\t1' "$out" "one filter loaded"
+	assert_contains "mkdir: can't create directory '/tmp/d': Permission denied" "$out" "the filter's rule (errnoRet 13)"
+	oci_assert_gone sf1
+	# Unknown flag, a flag that is not a string, flags that are not an array: nothing made.
+	oci_edit "$b" 's|"flags": \[[^]]*\]|"flags": [ "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_NOPE" ]|'
+	expect_create_error "$b" sf2 'linux.seccomp.flags[1]: unknown seccomp flag "SECCOMP_FILTER_FLAG_NOPE"'
+	oci_edit "$b" 's|"flags": \[[^]]*\]|"flags": [ 4 ]|'
+	expect_create_error "$b" sf3 'linux.seccomp.flags: must be an array of strings'
+	oci_edit "$b" 's|"flags": \[[^]]*\]|"flags": "SECCOMP_FILTER_FLAG_LOG"|'
+	expect_create_error "$b" sf4 'linux.seccomp.flags: must be an array of strings'
+}
+
+test_seccomp_spec_allow_leaves_speculation_alone() {
+	local b=$TMPDIR_TEST/b without with sysfs
+	sysfs=$(cat /sys/devices/system/cpu/vulnerabilities/spec_store_bypass 2>/dev/null || echo unknown)
+	without=$(seccomp_probe "$b" ssb0 '[]')
+	with=$(seccomp_probe "$TMPDIR_TEST/b2" ssb1 '[ "SECCOMP_FILTER_FLAG_SPEC_ALLOW" ]')
+	assert_match $'Seccomp:\t2' "$without" "filter loaded without the flag"
+	assert_match $'Seccomp:\t2' "$with" "filter loaded with SPEC_ALLOW"
+	without=$(sed -n 's/^Speculation_Store_Bypass:\t//p' <<<"$without")
+	with=$(sed -n 's/^Speculation_Store_Bypass:\t//p' <<<"$with")
+	[ -n "$without" ] && [ -n "$with" ] || fail "no Speculation_Store_Bypass line in /proc/self/status"
+	if [ "$without" = "$with" ]; then
+		skip "the kernel shows Speculation_Store_Bypass '$with' with and without the flag (spec_store_bypass: $sysfs): this CPU/kernel applies no seccomp mitigation to lift"
+	fi
+	# A seccomp filter force-mitigates the thread unless SPEC_ALLOW is given.
+	assert_match 'mitigated' "$without" "without SPEC_ALLOW"
+	[[ $with != *"force mitigated"* ]] || fail "with SPEC_ALLOW the thread is still force mitigated: $with"
+	oci_assert_gone ssb0
+	oci_assert_gone ssb1
+}
+
+# ---- a v1 cpuset made empty by someone else ------------------------------------------------------
+
+# Another runtime with the same id (another --root) may have just made the cgroup, cpus and mems
+# not copied yet: joining it failed with ENOSPC.  The runtime fills it (and an empty parent).
+test_existing_empty_cpuset_cgroup_gets_cpus_and_mems() {
+	local cs=/sys/fs/cgroup/cpuset id=cpuset-$$ b=$TMPDIR_TEST/b pid
+	[ -e $cs/cpuset.cpus ] || skip "no v1 cpuset hierarchy"
+	if [ ! -d $cs/nsset ]; then
+		mkdir $cs/nsset || fail "mkdir $cs/nsset"
+		defer rmdir $cs/nsset
+	fi
+	mkdir $cs/nsset/$id || fail "mkdir $cs/nsset/$id"
+	defer rmdir $cs/nsset/$id
+	assert_eq "" "$(cat $cs/nsset/$id/cpuset.cpus)" "cpus of a new cpuset"
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_defer_delete $id
+	oci_create "$b" $id || fail "create into an empty cpuset: $(cat "$TMPDIR_TEST/$id.err")"
+	pid=$(oci_pid $id)
+	assert_eq "/nsset/$id" "$(cat /proc/"$pid"/cpuset)" "the process's cpuset"
+	assert_eq "$(cat $cs/cpuset.cpus)" "$(cat $cs/nsset/$id/cpuset.cpus)" "cpus copied"
+	assert_eq "$(cat $cs/cpuset.mems)" "$(cat $cs/nsset/$id/cpuset.mems)" "mems copied"
+	oci delete --force $id || fail "delete"
+	oci_assert_gone $id "$pid"
+}
