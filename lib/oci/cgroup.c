@@ -512,10 +512,12 @@ static void remove_default_parent(const struct oci_cgroup *cg, const struct oci_
 		rmdir(p);
 }
 
-int oci_cgroup_remove(struct oci_cgroup *cg, struct nsset_error *err)
+static int remove_dirs(struct oci_cgroup *cg, bool made_only, struct nsset_error *err)
 {
 	int r = 0;
 	for (size_t i = 0; i < cg->n; i++) {
+		if (made_only && cg->h[i].created <= 0)
+			continue;
 		int s = remove_tree(cg->h[i].dir);
 		if (s < 0) {
 			if (r == 0)
@@ -528,6 +530,34 @@ int oci_cgroup_remove(struct oci_cgroup *cg, struct nsset_error *err)
 		cg->h[i].created = 0;
 	}
 	return r;
+}
+
+int oci_cgroup_remove(struct oci_cgroup *cg, struct nsset_error *err)
+{
+	return remove_dirs(cg, false, err);
+}
+
+int oci_cgroup_remove_made(struct oci_cgroup *cg, struct nsset_error *err)
+{
+	return remove_dirs(cg, true, err);
+}
+
+int oci_cgroup_count_procs(const struct oci_cgroup *cg)
+{
+	char path[4096], buf[4096];
+	int n = 0;
+	if (cg->n == 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->h[0].dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	ssize_t k;
+	while ((k = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < k; i++)
+			n += buf[i] == '\n';
+	close(fd);
+	return n;
 }
 
 static int mkdir_levels(struct oci_cgroup_hier *h, struct nsset_error *err)

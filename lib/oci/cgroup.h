@@ -57,6 +57,11 @@ int oci_cgroup_kill(struct oci_cgroup *cg, int sig, struct nsset_error *err);
 /* rmdir in every hierarchy (descendants first), retrying briefly on EBUSY; then the parents
  * this container made, if empty.  Fails (-EBUSY) if processes remain. */
 int oci_cgroup_remove(struct oci_cgroup *cg, struct nsset_error *err);
+/* The same for the directories this process made (h->created): the undo of a failed create,
+ * which leaves a cgroup that existed before alone. */
+int oci_cgroup_remove_made(struct oci_cgroup *cg, struct nsset_error *err);
+/* The processes in the container's cgroup (its first hierarchy) now: 0 if it does not exist. */
+int oci_cgroup_count_procs(const struct oci_cgroup *cg);
 void oci_cgroup_free(struct oci_cgroup *cg);
 
 /* For the state directory: a string that oci_cgroup_load turns back into the same cgroup in

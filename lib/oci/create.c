@@ -525,7 +525,7 @@ static bool cgroup_optional(const struct oci_config *c, int r)
 static void drop_cgroup(struct oci_ctr *ctr)
 {
 	if (ctr->cg) {
-		oci_cgroup_remove(ctr->cg, NULL);
+		oci_cgroup_remove_made(ctr->cg, NULL);
 		oci_cgroup_free(ctr->cg);
 	}
 	ctr->cg = NULL;
@@ -829,6 +829,16 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 		drop_cgroup(ctr);
 		nsset_error_clear(err);
 	}
+	if (ctr->cg && !c->cgroups_path) {
+		/* The default cgroup, /nsset/<id>, is the same for every --root: one with
+		 * processes is another container's of the same id. */
+		int n = oci_cgroup_count_procs(ctr->cg);
+		if (n > 0) {
+			r = nsset_fail(err, EBUSY, "the cgroup %s is in use (%d process%s): a container %s under another --root?",
+				       oci_cgroup_path(ctr->cg), n, n == 1 ? "" : "es", o->id);
+			goto undo;
+		}
+	}
 	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto undo;
 	if (ctr->cg && (r = oci_cgroup_make(ctr->cg, OCI_CGROUP_PART_V2, err)) < 0) {
@@ -875,7 +885,7 @@ undo:
 		ctr->st.pid = 0;
 		ctr->st.started = false;
 		if (ctr->cg)
-			oci_cgroup_remove(ctr->cg, &e2);
+			oci_cgroup_remove_made(ctr->cg, &e2);
 		oci_state_remove(o->root, o->id, ctr->dirfd, &e2);
 	}
 	oci_ctr_close(ctr);

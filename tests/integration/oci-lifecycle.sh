@@ -102,6 +102,31 @@ test_duplicate_id_changes_nothing() {
 	assert_eq 1 "$(find /sys/fs/cgroup/pids/nsset -maxdepth 1 -name d1 | wc -l)" "cgroups"
 }
 
+# The default cgroup, /nsset/<id>, is the same under every --root: a second container of the
+# same id under another root is refused rather than put into the first one's cgroup (whose
+# delete would then kill it); an explicit cgroupsPath may still name a cgroup in use.
+test_same_id_under_another_root_is_refused() {
+	local b=$TMPDIR_TEST/b out rc pid
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_defer_delete dr1
+	oci_create "$b" dr1 || fail "create"
+	pid=$(oci_pid dr1)
+	defer "\"$NSSET\" --root \"$TMPDIR_TEST/state2\" delete --force dr1"
+	out=$("$NSSET" --root "$TMPDIR_TEST/state2" create --bundle "$b" dr1 </dev/null 2>&1); rc=$?
+	assert_ne 0 "$rc" "create under another root"
+	assert_eq "nsset: create dr1: the cgroup /nsset/dr1 is in use (1 process): a container dr1 under another --root?" "$out" "message"
+	[ ! -e "$TMPDIR_TEST/state2/dr1" ] || fail "state left under the second root"
+	assert_eq "$pid" "$(cat /sys/fs/cgroup/pids/nsset/dr1/cgroup.procs)" "the first container's cgroup"
+	assert_eq created "$(oci_status dr1)" "status of the first"
+	# Explicitly named, a cgroup in use is joined (a new process in an existing container).
+	oci_edit "$b" 's|"linux": {|"linux": { "cgroupsPath": "/nsset/dr1",|'
+	"$NSSET" --root "$TMPDIR_TEST/state2" create --bundle "$b" dr1 </dev/null >/dev/null 2>&1 ||
+		fail "create with an explicit cgroupsPath in use"
+	local pid2
+	pid2=$("$NSSET" --root "$TMPDIR_TEST/state2" state dr1 | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+	assert_eq "$(printf '%s\n' "$pid" "$pid2" | sort -n)" "$(sort -n /sys/fs/cgroup/pids/nsset/dr1/cgroup.procs)" "both in the cgroup"
+}
+
 test_run_passes_exit_status_and_cleans_up() {
 	local b=$TMPDIR_TEST/b rc out
 	oci_bundle "$b" '[ "sh", "-c", "echo out; echo err >&2; exit 7" ]'
