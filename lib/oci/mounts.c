@@ -3,6 +3,7 @@
 #include "../internal.h"
 #include "mount-api.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -152,11 +153,13 @@ static int open_dest(int rootfd, const char *dest, int create, const char *what,
 	return fd;
 }
 
-/* Attach a detached tree: flags, idmap, attach, propagation. */
+/* Attach a detached tree: flags, attach, propagation.  FRESH: a new filesystem from
+ * oci_fs_new(), whose fsmount() already set exactly the attributes of m->flags (a fresh mount
+ * has nothing to clear), so no mount_setattr() is needed. */
 static int finish(const struct oci_mount *m, int tree, int dstfd, bool flags_recursive,
-		  const char *what, struct nsset_error *err)
+		  bool fresh, const char *what, struct nsset_error *err)
 {
-	int r = oci_tree_set_flags(tree, flags_recursive, m->flags, m->clear, what, err);
+	int r = fresh ? 0 : oci_tree_set_flags(tree, flags_recursive, m->flags, m->clear, what, err);
 	if (r == 0)
 		r = oci_tree_attach(tree, dstfd, what, err);
 	if (r == 0)
@@ -211,7 +214,7 @@ static int mount_bind(const struct oci_config *c, size_t i, int rootfd,
 	if (m->idmap && !given)
 		r = do_idmap(m, tree, o, what, err);
 	if (r == 0)
-		r = finish(m, tree, dst, false, what, err);
+		r = finish(m, tree, dst, false, false, what, err);
 	if (!given)
 		close(tree);
 	close(dst);
@@ -226,7 +229,7 @@ static int bind_host(const struct oci_mount *m, const char *host, int dst, const
 	int tree = oci_tree_clone(AT_FDCWD, host, true, what, err);
 	if (tree < 0)
 		return tree;
-	int r = finish(m, tree, dst, true, what, err); /* ro etc. on the submounts too */
+	int r = finish(m, tree, dst, true, false, what, err); /* ro etc. on the submounts too */
 	close(tree);
 	return r;
 }
@@ -260,7 +263,7 @@ static int mount_fs(const struct oci_mount *m, const char *type, const char *dat
 	if (m->idmap)
 		r = do_idmap(m, tree, o, what, err);
 	if (r == 0)
-		r = finish(m, tree, dst, false, what, err);
+		r = finish(m, tree, dst, false, true, what, err);
 	close(tree);
 	return r;
 }
@@ -355,35 +358,63 @@ static int cgroup_hierarchy(const struct oci_config *c, const struct oci_mount *
 {
 	if (mkdirat(tmpfd, h->name, 0755) < 0 && errno != EEXIST)
 		return nsset_fail_errno(err, errno, "%s: cannot create %s", what, h->name);
-	int dst = openat(tmpfd, h->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dst < 0)
-		return nsset_fail_errno(err, errno, "%s: cannot open %s", what, h->name);
-	struct oci_mount sub = *m;
-	sub.flags = (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) | MS_NOSUID |
-		    MS_NODEV | MS_NOEXEC;
-	sub.clear = 0;
-	sub.propagation = 0;
-	sub.idmap = false;
-	int r = -1, tree = -1;
+	unsigned long flags = (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) |
+			      MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int tree = -1;
 	struct nsset_error ignored = { 0 };
-	/* With a cgroup namespace, a fresh mount shows the namespace's own view. */
+	/* With a cgroup namespace, a fresh mount shows the namespace's own view (fsmount sets
+	 * the flags). */
 	if ((c->ns_new | c->ns_join) & NSSET_CGROUP)
 		tree = oci_fs_new(h->type, h->type, !strcmp(h->type, "cgroup") ? h->opts : NULL,
-				  sub.flags, what, &ignored);
+				  flags, what, &ignored);
 	if (tree < 0) {
 		/* Otherwise (or when refused): bind this process's own cgroup, read-only. */
 		char host[PATH_MAX], own[PATH_MAX / 2];
 		own_cgroup(h, self, own, sizeof(own));
 		snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", h->name, own);
-		tree = oci_tree_clone(AT_FDCWD, host, false, what, err);
+		tree = oci_tree_clone_flags(AT_FDCWD, host, false, flags, 0, what, err);
+		if (tree < 0)
+			return tree;
 	}
-	if (tree >= 0) {
-		r = finish(&sub, tree, dst, false, what, err);
-		close(tree);
-	} else {
-		r = tree;
+	/* the directory was just made in our own new tmpfs: attach on its name directly */
+	int r = oci_tree_attach_at(tree, tmpfd, h->name, what, err);
+	close(tree);
+	return r;
+}
+
+/* The host's /sys/fs/cgroup/CONTROLLER -> HIERARCHY links (cpu -> cpu,cpuacct) copied into
+ * TMPFD: one read of the directory, a readlink only for its symlinks named after a controller
+ * of one of the hierarchies H. */
+static int cgroup_links(const struct hier *h, size_t n, int tmpfd, const char *what,
+			struct nsset_error *err)
+{
+	DIR *dir = opendir("/sys/fs/cgroup");
+	if (!dir)
+		return 0;
+	int r = 0;
+	struct dirent *e;
+	while (r == 0 && (e = readdir(dir))) {
+		if (e->d_type != DT_LNK && e->d_type != DT_UNKNOWN)
+			continue;
+		bool controller = false;
+		for (size_t i = 0; i < n && !controller; i++) {
+			char copy[256];
+			snprintf(copy, sizeof(copy), "%s", h[i].opts);
+			for (char *sv = NULL, *t = strtok_r(copy, ",", &sv); t && !controller;
+			     t = strtok_r(NULL, ",", &sv))
+				controller = !strcmp(t, e->d_name);
+		}
+		if (!controller)
+			continue;
+		char link[PATH_MAX];
+		ssize_t l = readlinkat(dirfd(dir), e->d_name, link, sizeof(link) - 1);
+		if (l <= 0)
+			continue;
+		link[l] = '\0';
+		if (symlinkat(link, tmpfd, e->d_name) < 0 && errno != EEXIST)
+			r = nsset_fail_errno(err, errno, "%s: cannot link %s", what, e->d_name);
 	}
-	close(dst);
+	closedir(dir);
 	return r;
 }
 
@@ -418,29 +449,8 @@ static int mount_cgroup(const struct oci_config *c, const struct oci_mount *m, i
 	}
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = cgroup_hierarchy(c, m, &h[i], self, tmp, what, err);
-	/* cpu -> cpu,cpuacct style links of the host */
-	if (r == 0) {
-		int dfd = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			char link[PATH_MAX];
-			for (size_t i = 0; i < n; i++) {
-				/* links are siblings of hierarchies: probe each controller name */
-				char copy[256];
-				snprintf(copy, sizeof(copy), "%s", h[i].opts);
-				for (char *s = NULL, *t = strtok_r(copy, ",", &s); t; t = strtok_r(NULL, ",", &s)) {
-					ssize_t l = readlinkat(dfd, t, link, sizeof(link) - 1);
-					if (l <= 0)
-						continue;
-					link[l] = '\0';
-					if (symlinkat(link, tmp, t) < 0 && errno != EEXIST) {
-						r = nsset_fail_errno(err, errno, "%s: cannot link %s", what, t);
-						break;
-					}
-				}
-			}
-			close(dfd);
-		}
-	}
+	if (r == 0)
+		r = cgroup_links(h, n, tmp, what, err);
 	if (r == 0 && (m->flags & MS_RDONLY))
 		r = oci_tree_set_flags(tmp, false, MS_RDONLY, 0, what, err);
 	if (r == 0)
