@@ -277,7 +277,7 @@ struct hier {
 	char name[64];         /* cpu, memory, unified, systemd */
 	char type[16];         /* cgroup / cgroup2 */
 	char opts[256];        /* super options without rw/ro */
-	char src[PATH_MAX / 2]; /* the container's own cgroup in it, on the host */
+	char *src;             /* the container's own cgroup in it, on the host (malloc'd) */
 };
 
 /* The entries of the host's /sys/fs/cgroup: the hierarchies' directories, the links. */
@@ -317,6 +317,13 @@ static void cgroup_dir_scan(struct cgroup_dir *d)
  * container process, no /proc/self/mountinfo to read): only when every directory of the host's
  * /sys/fs/cgroup is one of them, mounted there, so that the result is the one the mount
  * table gives. */
+static void hier_free(struct hier *h, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free(h[i].src);
+	*n = 0;
+}
+
 static bool runtime_hierarchies(const struct oci_cgroup *cg, const struct cgroup_dir *d,
 				struct hier *h, size_t *n)
 {
@@ -327,23 +334,28 @@ static bool runtime_hierarchies(const struct oci_cgroup *cg, const struct cgroup
 		const struct oci_cgroup_hier *x = &cg->h[i];
 		const char *name = x->mount + 15;
 		if (strncmp(x->mount, "/sys/fs/cgroup/", 15) || !*name || strchr(name, '/') ||
-		    strlen(name) >= sizeof(h->name) || strlen(x->dir) >= sizeof(h->src) ||
-		    strlen(x->controllers) >= sizeof(h->opts))
-			return false;
+		    strlen(name) >= sizeof(h->name) || strlen(x->controllers) >= sizeof(h->opts))
+			goto no;
 		bool listed = false;
 		for (size_t k = 0; k < d->n_dirs && !listed; k++)
 			listed = !strcmp(d->dirs[k], name);
 		for (size_t k = 0; k < *n && listed; k++)
 			listed = strcmp(h[k].name, name) != 0; /* each once */
 		if (!listed)
-			return false;
-		struct hier *y = &h[(*n)++];
+			goto no;
+		struct hier *y = &h[*n];
 		strcpy(y->name, name);
 		strcpy(y->type, x->v2 ? "cgroup2" : "cgroup");
 		strcpy(y->opts, x->v2 ? "" : x->controllers);
-		strcpy(y->src, x->dir);
+		if (!(y->src = strdup(x->dir)))
+			goto no;
+		(*n)++;
 	}
-	return *n > 0;
+	if (*n > 0)
+		return true;
+no:
+	hier_free(h, n);
+	return false;
 }
 
 /* The hierarchies mounted on the host under /sys/fs/cgroup/NAME. */
@@ -365,6 +377,7 @@ static int host_hierarchies(struct hier *h, size_t max, size_t *n)
 		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || strlen(mp + 15) >= 64)
 			continue;
 		struct hier *x = &h[(*n)++];
+		x->src = NULL;
 		snprintf(x->name, sizeof(x->name), "%.63s", mp + 15);
 		snprintf(x->type, sizeof(x->type), "%.15s", fstype);
 		x->opts[0] = '\0';
@@ -485,7 +498,8 @@ static int mountinfo_hierarchies(struct hier *h, size_t *n, const char *what,
 	int r = host_hierarchies(h, MAX_HIER, n);
 	if (r < 0)
 		return nsset_fail_errno(err, r, "%s: cannot read /proc/self/mountinfo", what);
-	char self[8192] = "";
+	char self[8192];
+	self[0] = '\0';
 	int sfd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 	if (sfd >= 0) {
 		ssize_t k = read(sfd, self, sizeof(self) - 1);
@@ -495,9 +509,10 @@ static int mountinfo_hierarchies(struct hier *h, size_t *n, const char *what,
 	for (size_t i = 0; i < *n; i++) {
 		char own[PATH_MAX / 2];
 		own_cgroup(&h[i], self, own, sizeof(own));
-		int k = snprintf(h[i].src, sizeof(h[i].src), "/sys/fs/cgroup/%s%s", h[i].name, own);
-		if (k < 0 || (size_t)k >= sizeof(h[i].src))
-			return nsset_fail(err, ENAMETOOLONG, "%s: the cgroup path %s is too long", what, own);
+		if (asprintf(&h[i].src, "/sys/fs/cgroup/%s%s", h[i].name, own) < 0) {
+			h[i].src = NULL;
+			return nsset_fail(err, ENOMEM, "%s: out of memory", what);
+		}
 	}
 	return 0;
 }
@@ -514,14 +529,10 @@ static int mount_cgroup(const struct oci_config *c, const struct oci_mount *m, i
 		return mount_fs(&v2, "cgroup2", NULL, dst, o, what, err);
 	}
 	/* v1 or hybrid: a tmpfs holding one directory per host hierarchy, and the symlinks. */
-	struct hier *h = calloc(MAX_HIER, sizeof(*h));
-	struct cgroup_dir *d = calloc(1, sizeof(*d));
+	struct hier h[MAX_HIER];
+	struct cgroup_dir d[1];
 	size_t n = 0;
 	int r = 0, tmp = -1;
-	if (!h || !d) {
-		r = nsset_fail(err, ENOMEM, "%s: out of memory", what);
-		goto out;
-	}
 	cgroup_dir_scan(d);
 	/* Without a cgroup namespace (whose fresh mounts take the mount table's options), what
 	 * the runtime found when it made the cgroup will do. */
@@ -547,10 +558,9 @@ static int mount_cgroup(const struct oci_config *c, const struct oci_mount *m, i
 out:
 	if (tmp >= 0)
 		close(tmp);
-	if (d && d->dir)
+	if (d->dir)
 		closedir(d->dir);
-	free(d);
-	free(h);
+	hier_free(h, &n);
 	return r;
 }
 
