@@ -220,16 +220,15 @@ static int link_in_dev(int devfd, const char *target, const char *name, bool rep
 	/* the link first: /dev is usually a new tmpfs */
 	if (symlinkat(target, devfd, name) == 0)
 		return 0;
-	struct stat st;
-	if (errno == EEXIST && fstatat(devfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (!replace || S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
-			return 0;
-		if (unlinkat(devfd, name, 0) < 0)
-			return nsset_fail_errno(err, errno, "cannot replace /dev/%s", name);
-		if (symlinkat(target, devfd, name) == 0)
-			return 0;
-	}
 	if (errno != EEXIST)
+		return nsset_fail_errno(err, errno, "cannot link /dev/%s -> %s", name, target);
+	struct stat st;
+	if (!replace || fstatat(devfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISLNK(st.st_mode) ||
+	    S_ISDIR(st.st_mode))
+		return 0;
+	if (unlinkat(devfd, name, 0) < 0)
+		return nsset_fail_errno(err, errno, "cannot replace /dev/%s", name);
+	if (symlinkat(target, devfd, name) < 0 && errno != EEXIST)
 		return nsset_fail_errno(err, errno, "cannot link /dev/%s -> %s", name, target);
 	return 0;
 }
