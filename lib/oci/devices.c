@@ -101,13 +101,35 @@ static bool host_node(const struct oci_device *d, const char *parent, const char
 	return found;
 }
 
-static int make_device(const struct oci_device *d, int rootfd, bool configured, const char *what,
-		       struct nsset_error *err)
+/* The parent directory of the last device made, kept open for the next one (they are all in
+ * /dev, usually). */
+struct dir_cache {
+	char path[PATH_MAX];
+	int fd;
+};
+
+static int cached_dir(int rootfd, struct dir_cache *dc, const char *parent)
+{
+	if (dc->fd >= 0 && !strcmp(dc->path, parent))
+		return dc->fd;
+	int fd = oci_open_in_root(rootfd, parent, 'd');
+	if (fd < 0)
+		return fd;
+	if (dc->fd >= 0)
+		close(dc->fd);
+	dc->fd = fd;
+	snprintf(dc->path, sizeof(dc->path), "%s", parent);
+	return fd;
+}
+
+/* The caller has set the umask to 0. */
+static int make_device(const struct oci_device *d, int rootfd, struct dir_cache *dc,
+		       bool configured, const char *what, struct nsset_error *err)
 {
 	char parent[PATH_MAX], name[NAME_MAX + 1];
 	if (split(d->path, parent, sizeof(parent), name, sizeof(name)) < 0)
 		return nsset_fail(err, EINVAL, "%s.path: invalid path '%s'", what, d->path);
-	int dir = oci_open_in_root(rootfd, parent, 'd');
+	int dir = cached_dir(rootfd, dc, parent);
 	if (dir < 0)
 		return nsset_fail_errno(err, dir, "%s: cannot resolve %s inside the root", what, parent);
 
@@ -116,7 +138,10 @@ static int make_device(const struct oci_device *d, int rootfd, bool configured, 
 	struct stat st = { 0 };
 	int r = 0;
 	bool fresh = false;
-	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	/* mknod first: the node is usually missing (a new /dev tmpfs) */
+	int mk = mknodat(dir, name, type_bits(d->type) | mode, dev);
+	int mkerr = errno;
+	if (mk < 0 && mkerr == EEXIST && fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if ((st.st_mode & S_IFMT) == type_bits(d->type) && st.st_rdev == dev)
 			goto attrs; /* already there (a rootfs /dev, or made earlier) */
 		if (S_ISDIR(st.st_mode) || configured) {
@@ -129,11 +154,9 @@ static int make_device(const struct oci_device *d, int rootfd, bool configured, 
 			r = nsset_fail_errno(err, errno, "%s: cannot replace %s", what, d->path);
 			goto out;
 		}
+		mk = mknodat(dir, name, type_bits(d->type) | mode, dev);
+		mkerr = errno;
 	}
-	mode_t old = umask(0);
-	int mk = mknodat(dir, name, type_bits(d->type) | mode, dev);
-	int mkerr = errno;
-	umask(old);
 	if (mk < 0 && (mkerr == EPERM || mkerr == EACCES) && d->type != 'p') {
 		/* No mknod here (user namespace): bind the host's node onto an empty file. */
 		int f = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
@@ -177,7 +200,6 @@ attrs:
 	    fchmodat(dir, name, mode, 0) < 0)
 		r = nsset_fail_errno(err, errno, "%s: cannot chmod %s", what, d->path);
 out:
-	close(dir);
 	return r;
 }
 
@@ -195,13 +217,17 @@ static bool configured(const struct oci_config *c, const char *path)
 static int link_in_dev(int devfd, const char *target, const char *name, bool replace,
 		       struct nsset_error *err)
 {
+	/* the link first: /dev is usually a new tmpfs */
+	if (symlinkat(target, devfd, name) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return nsset_fail_errno(err, errno, "cannot link /dev/%s -> %s", name, target);
 	struct stat st;
-	if (fstatat(devfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (!replace || S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
-			return 0;
-		if (unlinkat(devfd, name, 0) < 0)
-			return nsset_fail_errno(err, errno, "cannot replace /dev/%s", name);
-	}
+	if (!replace || fstatat(devfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISLNK(st.st_mode) ||
+	    S_ISDIR(st.st_mode))
+		return 0;
+	if (unlinkat(devfd, name, 0) < 0)
+		return nsset_fail_errno(err, errno, "cannot replace /dev/%s", name);
 	if (symlinkat(target, devfd, name) < 0 && errno != EEXIST)
 		return nsset_fail_errno(err, errno, "cannot link /dev/%s -> %s", name, target);
 	return 0;
@@ -227,26 +253,39 @@ int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_erro
 	if (dev_is_bound(c))
 		return 0;
 	char what[48];
+	struct dir_cache dc = { .fd = -1 };
+	mode_t old_umask = umask(0); /* the modes asked for, exactly */
 	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(defaults); i++) {
 		if (configured(c, defaults[i].path))
 			continue;
 		snprintf(what, sizeof(what), "default device %s", defaults[i].path);
-		r = make_device(&defaults[i], rootfd, false, what, err);
+		r = make_device(&defaults[i], rootfd, &dc, false, what, err);
 	}
 	for (size_t i = 0; r == 0 && i < c->n_devices; i++) {
 		snprintf(what, sizeof(what), "linux.devices[%zu]", i);
-		r = make_device(&c->devices[i], rootfd, true, what, err);
+		r = make_device(&c->devices[i], rootfd, &dc, true, what, err);
 	}
-	if (r < 0)
+	umask(old_umask);
+	if (r < 0) {
+		if (dc.fd >= 0)
+			close(dc.fd);
 		return r;
+	}
 
-	int dev = oci_open_in_root(rootfd, "/dev", 'd');
+	int dev = dc.fd >= 0 && !strcmp(dc.path, "/dev") ? dc.fd : oci_open_in_root(rootfd, "/dev", 'd');
+	if (dev != dc.fd && dc.fd >= 0)
+		close(dc.fd);
 	if (dev < 0)
 		return nsset_fail_errno(err, dev, "cannot resolve /dev inside the root");
 	static const char *dirs[] = { "pts", "shm" };
-	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(dirs); i++)
+	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(dirs); i++) {
+		char full[16];
+		snprintf(full, sizeof(full), "/dev/%s", dirs[i]);
+		if (oci_mounts_have(c, full))
+			continue; /* its mount made it */
 		if (mkdirat(dev, dirs[i], 0755) < 0 && errno != EEXIST)
 			r = nsset_fail_errno(err, errno, "cannot create /dev/%s", dirs[i]);
+	}
 	/* /dev/pts and /dev/shm, when the config does not mount them */
 	struct oci_mount pts = { .destination = "/dev/pts", .type = "devpts", .source = "devpts",
 				 .flags = MS_NOSUID | MS_NOEXEC,

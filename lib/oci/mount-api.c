@@ -7,8 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef SYS_open_tree_attr
+#define SYS_open_tree_attr 467 /* Linux 6.15, the same number on every architecture */
+#endif
 #ifndef MS_NOSYMFOLLOW
 #define MS_NOSYMFOLLOW 256
 #endif
@@ -163,8 +167,8 @@ static int setattr(int fd, bool recursive, struct mount_attr *a)
 	return mount_setattr(fd, "", flags, a, sizeof(*a)) < 0 ? -errno : 0;
 }
 
-int oci_tree_set_flags(int fd, bool recursive, unsigned long flags, unsigned long clear,
-		       const char *what, struct nsset_error *err)
+/* The mount_setattr() request for MS_* FLAGS to set and CLEAR to clear. */
+static struct mount_attr attr_request(unsigned long flags, unsigned long clear)
 {
 	struct mount_attr a = {
 		.attr_set = oci_mount_attr_from_flags(flags),
@@ -172,6 +176,37 @@ int oci_tree_set_flags(int fd, bool recursive, unsigned long flags, unsigned lon
 	};
 	if (atime_requested(flags) || (clear & (MS_NOATIME | MS_STRICTATIME)))
 		a.attr_clr |= MOUNT_ATTR__ATIME;
+	return a;
+}
+
+int oci_tree_clone_flags(int dfd, const char *path, bool recursive, unsigned long flags,
+			 unsigned long clear, const char *what, struct nsset_error *err)
+{
+	struct mount_attr a = attr_request(flags, clear);
+	if (a.attr_set || a.attr_clr) {
+		/* open_tree_attr(): the copy and its attributes in one call.  On any failure (an
+		 * older kernel, flags locked in a user namespace) the two steps below decide. */
+		unsigned oflags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0) |
+				  (*path ? 0 : AT_EMPTY_PATH);
+		long fd = syscall(SYS_open_tree_attr, dfd, path, oflags, &a, sizeof(a));
+		if (fd >= 0)
+			return (int)fd;
+	}
+	int fd = oci_tree_clone(dfd, path, recursive, what, err);
+	if (fd < 0)
+		return fd;
+	int r = oci_tree_set_flags(fd, recursive, flags, clear, what, err);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int oci_tree_set_flags(int fd, bool recursive, unsigned long flags, unsigned long clear,
+		       const char *what, struct nsset_error *err)
+{
+	struct mount_attr a = attr_request(flags, clear);
 	if (!a.attr_set && !a.attr_clr)
 		return 0;
 	int r = setattr(fd, recursive, &a);
@@ -215,5 +250,14 @@ int oci_tree_attach(int fd, int targetfd, const char *what, struct nsset_error *
 {
 	if (move_mount(fd, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return nsset_fail_errno(err, errno, "%s: cannot attach the mount", what);
+	return 0;
+}
+
+int oci_tree_attach_at(int fd, int dirfd, const char *name, const char *what,
+		       struct nsset_error *err)
+{
+	/* no MOVE_MOUNT_T_SYMLINKS: a symlink at NAME is not followed */
+	if (move_mount(fd, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return nsset_fail_errno(err, errno, "%s: cannot attach the mount on %s", what, name);
 	return 0;
 }

@@ -11,6 +11,10 @@
 /* A detached copy of the mount at PATH (dfd-relative; "" + dfd for the fd itself). */
 int oci_tree_clone(int dfd, const char *path, bool recursive, const char *what,
 		   struct nsset_error *err);
+/* The same with the per-mount attributes of oci_tree_set_flags(FLAGS, CLEAR) already set
+ * (recursively when RECURSIVE): open_tree_attr() where the kernel has it. */
+int oci_tree_clone_flags(int dfd, const char *path, bool recursive, unsigned long flags,
+			 unsigned long clear, const char *what, struct nsset_error *err);
 /* A detached new filesystem: TYPE, SOURCE (may be NULL), DATA ("k=v,flag,..."), MS_* FLAGS
  * (per-mount attributes go to fsmount, superblock ones to fsconfig). */
 int oci_fs_new(const char *type, const char *source, const char *data, unsigned long flags,
@@ -24,6 +28,10 @@ int oci_tree_idmap(int fd, int userns_fd, bool recursive, const char *what,
 		   struct nsset_error *err);
 /* Attach the detached tree FD onto the object TARGETFD (an O_PATH fd). */
 int oci_tree_attach(int fd, int targetfd, const char *what, struct nsset_error *err);
+/* Attach it on NAME, a single component in the directory DIRFD (a symlink is not followed):
+ * for mount points the caller has just made itself. */
+int oci_tree_attach_at(int fd, int dirfd, const char *name, const char *what,
+		       struct nsset_error *err);
 
 /* mounts.c, for rootfs.c */
 int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,

@@ -1,8 +1,10 @@
 /* config.mounts[]: validation, and each mount made inside the root filesystem (destination
  * resolved in the root, the mount configured detached, then attached to the resolved fd). */
 #include "../internal.h"
+#include "oci/cgroup_internal.h"
 #include "mount-api.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -152,11 +154,13 @@ static int open_dest(int rootfd, const char *dest, int create, const char *what,
 	return fd;
 }
 
-/* Attach a detached tree: flags, idmap, attach, propagation. */
+/* Attach a detached tree: flags, attach, propagation.  FRESH: a new filesystem from
+ * oci_fs_new(), whose fsmount() already set exactly the attributes of m->flags (a fresh mount
+ * has nothing to clear), so no mount_setattr() is needed. */
 static int finish(const struct oci_mount *m, int tree, int dstfd, bool flags_recursive,
-		  const char *what, struct nsset_error *err)
+		  bool fresh, const char *what, struct nsset_error *err)
 {
-	int r = oci_tree_set_flags(tree, flags_recursive, m->flags, m->clear, what, err);
+	int r = fresh ? 0 : oci_tree_set_flags(tree, flags_recursive, m->flags, m->clear, what, err);
 	if (r == 0)
 		r = oci_tree_attach(tree, dstfd, what, err);
 	if (r == 0)
@@ -211,7 +215,7 @@ static int mount_bind(const struct oci_config *c, size_t i, int rootfd,
 	if (m->idmap && !given)
 		r = do_idmap(m, tree, o, what, err);
 	if (r == 0)
-		r = finish(m, tree, dst, false, what, err);
+		r = finish(m, tree, dst, false, false, what, err);
 	if (!given)
 		close(tree);
 	close(dst);
@@ -226,7 +230,7 @@ static int bind_host(const struct oci_mount *m, const char *host, int dst, const
 	int tree = oci_tree_clone(AT_FDCWD, host, true, what, err);
 	if (tree < 0)
 		return tree;
-	int r = finish(m, tree, dst, true, what, err); /* ro etc. on the submounts too */
+	int r = finish(m, tree, dst, true, false, what, err); /* ro etc. on the submounts too */
 	close(tree);
 	return r;
 }
@@ -260,18 +264,99 @@ static int mount_fs(const struct oci_mount *m, const char *type, const char *dat
 	if (m->idmap)
 		r = do_idmap(m, tree, o, what, err);
 	if (r == 0)
-		r = finish(m, tree, dst, false, what, err);
+		r = finish(m, tree, dst, false, true, what, err);
 	close(tree);
 	return r;
 }
 
 /* ---- cgroup ---- */
 
+#define MAX_HIER 32
+
 struct hier {
 	char name[64];         /* cpu, memory, unified, systemd */
 	char type[16];         /* cgroup / cgroup2 */
 	char opts[256];        /* super options without rw/ro */
+	char *src;             /* the container's own cgroup in it, on the host (malloc'd) */
 };
+
+/* The entries of the host's /sys/fs/cgroup: the hierarchies' directories, the links. */
+struct cgroup_dir {
+	DIR *dir;
+	char dirs[MAX_HIER][64];
+	size_t n_dirs;
+	char links[MAX_HIER][64];
+	size_t n_links;
+	bool complete;  /* every directory and link fitted */
+};
+
+static void cgroup_dir_scan(struct cgroup_dir *d)
+{
+	d->n_dirs = d->n_links = 0;
+	d->complete = true;
+	d->dir = opendir("/sys/fs/cgroup");
+	struct dirent *e;
+	while (d->dir && (e = readdir(d->dir))) {
+		if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		bool dir = e->d_type == DT_DIR, link = e->d_type == DT_LNK || e->d_type == DT_UNKNOWN;
+		size_t *n = dir ? &d->n_dirs : &d->n_links;
+		if (!dir && !link)
+			continue;
+		if (*n == MAX_HIER || strlen(e->d_name) >= 64) {
+			d->complete = false;
+			continue;
+		}
+		strcpy(dir ? d->dirs[(*n)++] : d->links[(*n)++], e->d_name);
+	}
+	if (!d->dir)
+		d->complete = false;
+}
+
+/* The hierarchies from the runtime's own record of the container's cgroup (made before the
+ * container process, no /proc/self/mountinfo to read): only when every directory of the host's
+ * /sys/fs/cgroup is one of them, mounted there, so that the result is the one the mount
+ * table gives. */
+static void hier_free(struct hier *h, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free(h[i].src);
+	*n = 0;
+}
+
+static bool runtime_hierarchies(const struct oci_cgroup *cg, const struct cgroup_dir *d,
+				struct hier *h, size_t *n)
+{
+	*n = 0;
+	if (!d->complete || cg->n != d->n_dirs || cg->n > MAX_HIER)
+		return false;
+	for (size_t i = 0; i < cg->n; i++) {
+		const struct oci_cgroup_hier *x = &cg->h[i];
+		const char *name = x->mount + 15;
+		if (strncmp(x->mount, "/sys/fs/cgroup/", 15) || !*name || strchr(name, '/') ||
+		    strlen(name) >= sizeof(h->name) || strlen(x->controllers) >= sizeof(h->opts))
+			goto no;
+		bool listed = false;
+		for (size_t k = 0; k < d->n_dirs && !listed; k++)
+			listed = !strcmp(d->dirs[k], name);
+		for (size_t k = 0; k < *n && listed; k++)
+			listed = strcmp(h[k].name, name) != 0; /* each once */
+		if (!listed)
+			goto no;
+		struct hier *y = &h[*n];
+		strcpy(y->name, name);
+		strcpy(y->type, x->v2 ? "cgroup2" : "cgroup");
+		strcpy(y->opts, x->v2 ? "" : x->controllers);
+		if (!(y->src = strdup(x->dir)))
+			goto no;
+		(*n)++;
+	}
+	if (*n > 0)
+		return true;
+no:
+	hier_free(h, n);
+	return false;
+}
 
 /* The hierarchies mounted on the host under /sys/fs/cgroup/NAME. */
 static int host_hierarchies(struct hier *h, size_t max, size_t *n)
@@ -292,6 +377,7 @@ static int host_hierarchies(struct hier *h, size_t max, size_t *n)
 		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || strlen(mp + 15) >= 64)
 			continue;
 		struct hier *x = &h[(*n)++];
+		x->src = NULL;
 		snprintf(x->name, sizeof(x->name), "%.63s", mp + 15);
 		snprintf(x->type, sizeof(x->type), "%.15s", fstype);
 		x->opts[0] = '\0';
@@ -350,41 +436,85 @@ static void own_cgroup(const struct hier *h, const char *self, char *out, size_t
 }
 
 static int cgroup_hierarchy(const struct oci_config *c, const struct oci_mount *m,
-			    const struct hier *h, const char *self, int tmpfd, const char *what,
+			    const struct hier *h, int tmpfd, const char *what,
 			    struct nsset_error *err)
 {
 	if (mkdirat(tmpfd, h->name, 0755) < 0 && errno != EEXIST)
 		return nsset_fail_errno(err, errno, "%s: cannot create %s", what, h->name);
-	int dst = openat(tmpfd, h->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dst < 0)
-		return nsset_fail_errno(err, errno, "%s: cannot open %s", what, h->name);
-	struct oci_mount sub = *m;
-	sub.flags = (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) | MS_NOSUID |
-		    MS_NODEV | MS_NOEXEC;
-	sub.clear = 0;
-	sub.propagation = 0;
-	sub.idmap = false;
-	int r = -1, tree = -1;
+	unsigned long flags = (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) |
+			      MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int tree = -1;
 	struct nsset_error ignored = { 0 };
-	/* With a cgroup namespace, a fresh mount shows the namespace's own view. */
+	/* With a cgroup namespace, a fresh mount shows the namespace's own view (fsmount sets
+	 * the flags). */
 	if ((c->ns_new | c->ns_join) & NSSET_CGROUP)
 		tree = oci_fs_new(h->type, h->type, !strcmp(h->type, "cgroup") ? h->opts : NULL,
-				  sub.flags, what, &ignored);
+				  flags, what, &ignored);
 	if (tree < 0) {
 		/* Otherwise (or when refused): bind this process's own cgroup, read-only. */
-		char host[PATH_MAX], own[PATH_MAX / 2];
-		own_cgroup(h, self, own, sizeof(own));
-		snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", h->name, own);
-		tree = oci_tree_clone(AT_FDCWD, host, false, what, err);
+		tree = oci_tree_clone_flags(AT_FDCWD, h->src, false, flags, 0, what, err);
+		if (tree < 0)
+			return tree;
 	}
-	if (tree >= 0) {
-		r = finish(&sub, tree, dst, false, what, err);
-		close(tree);
-	} else {
-		r = tree;
-	}
-	close(dst);
+	/* the directory was just made in our own new tmpfs: attach on its name directly */
+	int r = oci_tree_attach_at(tree, tmpfd, h->name, what, err);
+	close(tree);
 	return r;
+}
+
+/* The host's /sys/fs/cgroup/CONTROLLER -> HIERARCHY links (cpu -> cpu,cpuacct) copied into
+ * TMPFD: a readlink only for the links named after a controller of one of the hierarchies. */
+static int cgroup_links(const struct hier *h, size_t n, const struct cgroup_dir *d, int tmpfd,
+			const char *what, struct nsset_error *err)
+{
+	int r = 0;
+	for (size_t k = 0; r == 0 && d->dir && k < d->n_links; k++) {
+		const char *name = d->links[k];
+		bool controller = false;
+		for (size_t i = 0; i < n && !controller; i++) {
+			char copy[256];
+			snprintf(copy, sizeof(copy), "%s", h[i].opts);
+			for (char *sv = NULL, *t = strtok_r(copy, ",", &sv); t && !controller;
+			     t = strtok_r(NULL, ",", &sv))
+				controller = !strcmp(t, name);
+		}
+		if (!controller)
+			continue;
+		char link[PATH_MAX];
+		ssize_t l = readlinkat(dirfd(d->dir), name, link, sizeof(link) - 1);
+		if (l <= 0)
+			continue;
+		link[l] = '\0';
+		if (symlinkat(link, tmpfd, name) < 0 && errno != EEXIST)
+			r = nsset_fail_errno(err, errno, "%s: cannot link %s", what, name);
+	}
+	return r;
+}
+
+/* The hierarchies from the mount table, and this process's cgroup in each. */
+static int mountinfo_hierarchies(struct hier *h, size_t *n, const char *what,
+				 struct nsset_error *err)
+{
+	int r = host_hierarchies(h, MAX_HIER, n);
+	if (r < 0)
+		return nsset_fail_errno(err, r, "%s: cannot read /proc/self/mountinfo", what);
+	char self[8192];
+	self[0] = '\0';
+	int sfd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	if (sfd >= 0) {
+		ssize_t k = read(sfd, self, sizeof(self) - 1);
+		self[k > 0 ? k : 0] = '\0';
+		close(sfd);
+	}
+	for (size_t i = 0; i < *n; i++) {
+		char own[PATH_MAX / 2];
+		own_cgroup(&h[i], self, own, sizeof(own));
+		if (asprintf(&h[i].src, "/sys/fs/cgroup/%s%s", h[i].name, own) < 0) {
+			h[i].src = NULL;
+			return nsset_fail(err, ENOMEM, "%s: out of memory", what);
+		}
+	}
+	return 0;
 }
 
 static int mount_cgroup(const struct oci_config *c, const struct oci_mount *m, int dst,
@@ -399,53 +529,38 @@ static int mount_cgroup(const struct oci_config *c, const struct oci_mount *m, i
 		return mount_fs(&v2, "cgroup2", NULL, dst, o, what, err);
 	}
 	/* v1 or hybrid: a tmpfs holding one directory per host hierarchy, and the symlinks. */
-	struct hier h[32];
-	size_t n;
-	int r = host_hierarchies(h, NSSET_ARRAY_SIZE(h), &n);
-	if (r < 0)
-		return nsset_fail_errno(err, r, "%s: cannot read /proc/self/mountinfo", what);
-	int tmp = oci_fs_new("tmpfs", "tmpfs", "mode=755",
-			     (m->flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, what, err);
-	if (tmp < 0)
-		return tmp;
+	struct hier h[MAX_HIER];
+	struct cgroup_dir d[1];
+	size_t n = 0;
+	int r = 0, tmp = -1;
+	cgroup_dir_scan(d);
+	/* Without a cgroup namespace (whose fresh mounts take the mount table's options), what
+	 * the runtime found when it made the cgroup will do. */
+	if (!(o && o->cgroup && !((c->ns_new | c->ns_join) & NSSET_CGROUP) &&
+	      runtime_hierarchies(o->cgroup, d, h, &n)) &&
+	    (r = mountinfo_hierarchies(h, &n, what, err)) < 0)
+		goto out;
+	tmp = oci_fs_new("tmpfs", "tmpfs", "mode=755",
+			 (m->flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, what, err);
+	if (tmp < 0) {
+		r = tmp;
+		goto out;
+	}
 	r = oci_tree_attach(tmp, dst, what, err);
-	char self[8192] = "";
-	int sfd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-	if (sfd >= 0) {
-		ssize_t k = read(sfd, self, sizeof(self) - 1);
-		self[k > 0 ? k : 0] = '\0';
-		close(sfd);
-	}
 	for (size_t i = 0; r == 0 && i < n; i++)
-		r = cgroup_hierarchy(c, m, &h[i], self, tmp, what, err);
-	/* cpu -> cpu,cpuacct style links of the host */
-	if (r == 0) {
-		int dfd = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			char link[PATH_MAX];
-			for (size_t i = 0; i < n; i++) {
-				/* links are siblings of hierarchies: probe each controller name */
-				char copy[256];
-				snprintf(copy, sizeof(copy), "%s", h[i].opts);
-				for (char *s = NULL, *t = strtok_r(copy, ",", &s); t; t = strtok_r(NULL, ",", &s)) {
-					ssize_t l = readlinkat(dfd, t, link, sizeof(link) - 1);
-					if (l <= 0)
-						continue;
-					link[l] = '\0';
-					if (symlinkat(link, tmp, t) < 0 && errno != EEXIST) {
-						r = nsset_fail_errno(err, errno, "%s: cannot link %s", what, t);
-						break;
-					}
-				}
-			}
-			close(dfd);
-		}
-	}
+		r = cgroup_hierarchy(c, m, &h[i], tmp, what, err);
+	if (r == 0)
+		r = cgroup_links(h, n, d, tmp, what, err);
 	if (r == 0 && (m->flags & MS_RDONLY))
 		r = oci_tree_set_flags(tmp, false, MS_RDONLY, 0, what, err);
 	if (r == 0)
 		r = oci_tree_set_propagation(tmp, m->propagation, what, err);
-	close(tmp);
+out:
+	if (tmp >= 0)
+		close(tmp);
+	if (d->dir)
+		closedir(d->dir);
+	hier_free(h, &n);
 	return r;
 }
 

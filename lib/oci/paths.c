@@ -238,11 +238,62 @@ static int in_root_openat2(int rootfd, const char *path)
 	return -EAGAIN;
 }
 
+/* The usual missing mount point: its parent exists.  Make the last component there and open
+ * it without following anything (four calls instead of a walk from the root).  Anything else
+ * (missing parents, a dangling symlink to follow, "." or "..", a race) is left to walk():
+ * -EAGAIN. */
+static int create_last(int rootfd, const char *path, int create)
+{
+	char parent[PATH_MAX], name[NAME_MAX + 1];
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= sizeof(parent))
+		return -EAGAIN;
+	memcpy(parent, path, len);
+	parent[len] = '\0';
+	char *slash = strrchr(parent, '/');
+	if (!slash || strlen(slash + 1) > NAME_MAX)
+		return -EAGAIN;
+	strcpy(name, slash + 1);
+	if (!name[0] || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EAGAIN;
+	if (slash == parent)
+		slash[1] = '\0'; /* "/" */
+	else
+		*slash = '\0';
+	int dir = in_root_openat2(rootfd, parent);
+	if (dir < 0)
+		return -EAGAIN;
+	int r = 0;
+	if (create == 'f') {
+		int f = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (f < 0)
+			r = -EAGAIN;
+		else
+			close(f);
+	} else if (mkdirat(dir, name, 0755) < 0) {
+		r = -EAGAIN;
+	}
+	if (r == 0) {
+		struct open_how how = {
+			.flags = O_PATH | O_CLOEXEC | (create == 'f' ? 0 : O_DIRECTORY),
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+		long fd = syscall(SYS_openat2, dir, name, &how, sizeof(how));
+		r = fd >= 0 ? (int)fd : -EAGAIN;
+	}
+	close(dir);
+	return r;
+}
+
 int oci_open_in_root(int rootfd, const char *path, int create)
 {
 	if (!force_walk) {
 		int fd = in_root_openat2(rootfd, path);
 		if (fd >= 0 || (fd != -ENOSYS && !(fd == -ENOENT && create)))
+			return fd;
+		if (fd == -ENOENT && (fd = create_last(rootfd, path, create)) >= 0)
 			return fd;
 	}
 	return walk(rootfd, path, create);

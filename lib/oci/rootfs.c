@@ -91,7 +91,9 @@ static int parent_mount_private(const char *path, struct nsset_error *err)
 	return r;
 }
 
-static int do_pivot(int rootfd, bool no_pivot, struct nsset_error *err)
+/* ALL_PRIVATE: every mount of the namespace was made private beforehand (the default
+ * rootfsPropagation), so the old root needs no MS_SLAVE pass before it is detached. */
+static int do_pivot(int rootfd, bool no_pivot, bool all_private, struct nsset_error *err)
 {
 	if (fchdir(rootfd) < 0)
 		return nsset_fail_errno(err, errno, "root.path: cannot enter the root filesystem");
@@ -113,7 +115,7 @@ static int do_pivot(int rootfd, bool no_pivot, struct nsset_error *err)
 	/* The old root is now stacked under ".": detach it, without propagating to the host. */
 	else if (fchdir(old) < 0)
 		r = nsset_fail_errno(err, errno, "cannot enter the old root");
-	else if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+	else if (!all_private && mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		r = nsset_fail_errno(err, errno, "cannot make the old root a slave");
 	else if (umount2(".", MNT_DETACH) < 0)
 		r = nsset_fail_errno(err, errno, "cannot detach the old root");
@@ -151,7 +153,7 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 	if (r == 0)
 		r = oci_devices_create(c, rootfd, err);
 	if (r == 0)
-		r = do_pivot(rootfd, o && o->no_pivot, err);
+		r = do_pivot(rootfd, o && o->no_pivot, start == MS_PRIVATE, err);
 	close(rootfd);
 	return r;
 }
@@ -161,7 +163,9 @@ int oci_rootfs_prepare(const struct oci_config *c, struct nsset_error *err)
 	return oci_rootfs_prepare_opts(c, NULL, err);
 }
 
-static int mask_path(int rootfd, const char *path, size_t i, struct nsset_error *err)
+/* A masked directory gets an empty read-only tmpfs; the first one made is cloned for the
+ * others (*EMPTY: its fd, -1 until then), so that one superblock serves them all. */
+static int mask_path(int rootfd, const char *path, size_t i, int *empty, struct nsset_error *err)
 {
 	char what[64];
 	snprintf(what, sizeof(what), "linux.maskedPaths[%zu]", i);
@@ -176,7 +180,9 @@ static int mask_path(int rootfd, const char *path, size_t i, struct nsset_error 
 		r = nsset_fail_errno(err, errno, "%s: %s", what, path);
 		goto out;
 	}
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st.st_mode) && *empty >= 0)
+		tree = oci_tree_clone(*empty, "", false, what, err);
+	else if (S_ISDIR(st.st_mode))
 		tree = oci_fs_new("tmpfs", "tmpfs", "size=0,mode=0555", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, what, err);
 	else
 		tree = oci_tree_clone(AT_FDCWD, "/dev/null", false, what, err);
@@ -185,7 +191,10 @@ static int mask_path(int rootfd, const char *path, size_t i, struct nsset_error 
 		goto out;
 	}
 	r = oci_tree_attach(tree, fd, what, err);
-	close(tree);
+	if (r == 0 && S_ISDIR(st.st_mode) && *empty < 0)
+		*empty = tree; /* still names the mount, now attached */
+	else
+		close(tree);
 out:
 	close(fd);
 	return r;
@@ -200,12 +209,10 @@ static int readonly_path(int rootfd, const char *path, size_t i, struct nsset_er
 		return 0;
 	if (fd < 0)
 		return nsset_fail_errno(err, fd, "%s: cannot resolve %s", what, path);
-	int r = oci_tree_clone(fd, "", true, what, err);
+	int r = oci_tree_clone_flags(fd, "", true, MS_RDONLY, 0, what, err);
 	if (r >= 0) {
 		int tree = r;
-		r = oci_tree_set_flags(tree, true, MS_RDONLY, 0, what, err);
-		if (r == 0)
-			r = oci_tree_attach(tree, fd, what, err);
+		r = oci_tree_attach(tree, fd, what, err);
 		close(tree);
 	}
 	close(fd);
@@ -217,9 +224,11 @@ int oci_rootfs_finalize(const struct oci_config *c, struct nsset_error *err)
 	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return nsset_fail_errno(err, errno, "cannot open /");
-	int r = 0;
+	int r = 0, empty = -1;
 	for (size_t i = 0; r == 0 && i < c->n_masked_paths; i++)
-		r = mask_path(rootfd, c->masked_paths[i], i, err);
+		r = mask_path(rootfd, c->masked_paths[i], i, &empty, err);
+	if (empty >= 0)
+		close(empty);
 	for (size_t i = 0; r == 0 && i < c->n_readonly_paths; i++)
 		r = readonly_path(rootfd, c->readonly_paths[i], i, err);
 	if (r == 0 && c->root_readonly)

@@ -22,6 +22,8 @@
 
 #include "config.h"
 
+struct oci_cgroup;
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,6 +36,11 @@ struct oci_rootfs_opts {
 	/* The container's user namespace, for idmapped mounts done in the child itself (when
 	 * the filesystem allows it), -1 / 0 = /proc/self/ns/user. */
 	int userns_fd;
+	/* The container's cgroup as the runtime made it (oci_cgroup_create, in the child's copy
+	 * of the runtime's memory), or NULL.  With it, a cgroup v1 /sys/fs/cgroup mount without
+	 * a cgroup namespace takes the hierarchies and the container's directory in each from
+	 * there instead of reading /proc/self/mountinfo and /proc/self/cgroup again (~0.15 ms). */
+	const struct oci_cgroup *cgroup;
 };
 
 /* Validation, callable before anything is created (no side effect). */
