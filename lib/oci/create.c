@@ -284,8 +284,10 @@ static __attribute__((noreturn)) void child_main(struct child_ctx *x)
 			child_fail(x, &err);
 	}
 
+	/* The cgroup v1 tree of /sys/fs/cgroup from the runtime's record of the container's
+	 * cgroup, not from a new read of /proc/self/mountinfo and /proc/self/cgroup. */
 	struct oci_rootfs_opts ro = { .no_pivot = x->o->no_pivot, .userns_fd = -1,
-				      .mount_fds = idmap_fds };
+				      .mount_fds = idmap_fds, .cgroup = x->cg };
 	if (oci_rootfs_setup(c, &ro, &err) < 0)
 		child_fail(x, &err);
 	if (idmap_fds) {
