@@ -16,6 +16,8 @@ test_create_start_kill_delete() {
 		assert_ne "$(ns_ino $$ $k)" "$(ns_ino "$pid" $k)" "$k namespace"
 	done
 	assert_eq "$(ns_ino $$ user)" "$(ns_ino "$pid" user)" "user namespace"
+	# Started on another CPU than the runtime's, it has every CPU back.
+	assert_eq "$(grep Cpus_allowed_list /proc/$$/status)" "$(grep Cpus_allowed_list /proc/"$pid"/status)" "CPUs allowed"
 	assert_eq nsset "$(nsenter -t "$pid" -u hostname)" "hostname inside"
 	assert_ne nsset "$(hostname)" "hostname outside"
 	# Created: still nsset's, not yet sleep; and nsset runs from a sealed memfd copy, so the
