@@ -26,16 +26,16 @@ test_no_namespaces_build_refuses_every_kind() {
 	assert_eq "$(ns_ino $$ uts)" "$out" "uts namespace with --all"
 }
 
-# -Dstatic=true: one file that loads no shared library (no NEEDED entry, no interpreter), and
+# -Dstatic=enabled (the default where possible): one file that loads no shared library (no NEEDED entry, no interpreter), and
 # still makes every kind of namespace, brings the loopback up, and runs an OCI container.
 test_static_build_needs_no_shared_library() {
 	command -v meson >/dev/null && command -v ninja >/dev/null || skip "no meson/ninja"
 	[ -e "$(cc -print-file-name=libc.a)" ] || skip "no static libc (libc6-dev)"
 	local dir=$TMPDIR_TEST/build-static nsset out b=$TMPDIR_TEST/bundle rc
-	meson setup -Dstatic=true -Dtests=false "$dir" "$SRC" >"$TMPDIR_TEST/setup.log" 2>&1 ||
-		{ cat "$TMPDIR_TEST/setup.log"; fail "meson setup -Dstatic=true failed"; }
+	meson setup -Dstatic=enabled -Dtests=false "$dir" "$SRC" >"$TMPDIR_TEST/setup.log" 2>&1 ||
+		{ cat "$TMPDIR_TEST/setup.log"; fail "meson setup -Dstatic=enabled failed"; }
 	ninja -C "$dir" -j2 cli/nsset >"$TMPDIR_TEST/build.log" 2>&1 ||
-		{ tail -20 "$TMPDIR_TEST/build.log"; fail "the -Dstatic=true build failed"; }
+		{ tail -20 "$TMPDIR_TEST/build.log"; fail "the -Dstatic=enabled build failed"; }
 	nsset=$dir/cli/nsset
 	assert_eq 0 "$(readelf -d "$nsset" | grep -c NEEDED)" "shared libraries needed"
 	readelf -l "$nsset" | grep -q 'INTERP' && fail "a program interpreter is asked for"
