@@ -12,11 +12,11 @@
  *                                                  costly ones are made here, while the runtime
  *                                                  goes on; [with a user namespace joined by
  *   [MSG_PID: adopt the forked process]     ◄───   path: unshare(CLONE_NEWPID), fork, report]
- *   config.json copy, v1 cgroup directories,
- *   resources, state += pid, cgroup; uid/gid
- *   maps of a new user namespace
- *   send GO {pid, join the cgroup}          ───►   join the v1 cgroups ("0" to tasks), new
- *                                                  cgroup ns, uid/gid 0 in a new user ns
+ *   v1 cgroup directories, resources,
+ *   state += pid, cgroup; uid/gid maps of a
+ *   new user namespace
+ *   send GO {pid, join the cgroup}; then    ───►   join the v1 cgroups ("0" to tasks), new
+ *   the config.json copy                           cgroup ns, uid/gid 0 in a new user ns
  *   prestart + createRuntime hooks          ◄───   NS (only when there are such hooks)
  *   send GO                                 ───►   session keyring, createContainer hooks,
  *                                                  rootfs (mounts, devices, pivot_root, sysctl,
@@ -744,8 +744,7 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	}
 	/* While the child makes its namespaces: the rest of the cgroup, then the state. */
 	bool join_cg = false;
-	if ((r = keep_config(c, ctr->dirfd, err)) < 0 ||
-	    (r = make_cgroup(c, ctr, x.into_cgroup, &join_cg, err)) < 0)
+	if ((r = make_cgroup(c, ctr, x.into_cgroup, &join_cg, err)) < 0)
 		goto kill;
 	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto kill;
@@ -757,6 +756,9 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		    oci_rootfs_needs_idmap_fds(c) && (r = send_idmaps(c, sv[0], pid, err)) < 0)
 			goto kill;
 	}
+	/* While the child makes its root filesystem. */
+	if ((r = keep_config(c, ctr->dirfd, err)) < 0)
+		goto kill;
 	for (;;) {
 		struct msg m;
 		ssize_t n = recv_msg(sv[0], &m);
