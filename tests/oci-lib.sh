@@ -45,7 +45,7 @@ oci_defer_delete() { defer "\"$NSSET\" --root \"$TMPDIR_TEST/state\" delete --fo
 oci_assert_gone() { # ID [PID]
 	[ ! -e "$TMPDIR_TEST/state/$1" ] || fail "state of $1 left behind"
 	local d
-	for d in /sys/fs/cgroup/*/nsset/"$1" /sys/fs/cgroup/nsset/"$1"; do
+	for d in /sys/fs/cgroup/*/nsset-"$1" /sys/fs/cgroup/nsset-"$1"; do
 		[ ! -e "$d" ] || fail "cgroup $d left behind"
 	done
 	if [ -n "${2:-}" ]; then

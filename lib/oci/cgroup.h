@@ -3,7 +3,7 @@
  * hierarchy is set there; the container's cgroup is made in every hierarchy (v1 and v2).
  *
  * Paths (linux.cgroupsPath): absolute ones are taken from each hierarchy's root, relative ones
- * from the caller's own cgroup in that hierarchy (as runc does); NULL means "/nsset/<id>".  A
+ * from the caller's own cgroup in that hierarchy (as runc does); NULL means "/nsset-<id>".  A
  * path with "..", "." or empty components is refused. */
 #ifndef NSSET_OCI_CGROUP_H
 #define NSSET_OCI_CGROUP_H
@@ -20,7 +20,7 @@ const char *oci_cgroup_layout_name(enum oci_cgroup_layout l);
 /* Look at /proc/self/mountinfo. */
 int oci_cgroup_detect(enum oci_cgroup_layout *out, struct nsset_error *err);
 
-/* Check and normalise a cgroupsPath (NULL -> "/nsset/<id>") into buf: no "..", "." or empty
+/* Check and normalise a cgroupsPath (NULL -> "/nsset-<id>") into buf: no "..", "." or empty
  * components, at most one slash in a row, no trailing slash.  -EINVAL with a message. */
 int oci_cgroup_path_check(const char *cgroups_path, const char *id, char *buf, size_t size,
 			  struct nsset_error *err);

@@ -494,7 +494,7 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 		nsset_error_clear(err);
 	}
 	if (ctr->cg && !c->cgroups_path) {
-		/* The default cgroup, /nsset/<id>, is the same for every --root: one with
+		/* The default cgroup, /nsset-<id>, is the same for every --root: one with
 		 * processes is another container's of the same id. */
 		int n = oci_cgroup_count_procs(ctr->cg);
 		if (n > 0) {

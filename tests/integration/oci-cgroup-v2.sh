@@ -45,7 +45,7 @@ probe() { # ID RULES denied|opened
 	v2_defer_delete "$1"
 	out=$(v2oci run -b "$b" "$1" </dev/null 2>"$TMPDIR_TEST/err") || fail "run $1: $(cat "$TMPDIR_TEST/err")"
 	assert_contains "/dev/null: opened" "$out" "$1: /dev/null (a default device)"
-	assert_contains "0::/nsset/$1" "$out" "$1: the container's v2 cgroup"
+	assert_contains "0::/nsset-$1" "$out" "$1: the container's v2 cgroup"
 	if [ "$3" = denied ]; then
 		assert_contains "can't create /dev/kmsg: Operation not permitted" "$out" "$1: /dev/kmsg denied"
 		[[ $out != *"/dev/kmsg: opened"* ]] || fail "$1: /dev/kmsg opened"
@@ -83,22 +83,22 @@ test_v2_program_is_attached_and_goes_with_delete() {
 	oci_edit "$b" 's|"args": \[ "sh", "-c", [^]]*\]|"args": [ "sleep", "1000" ]|'
 	v2_defer_delete cgv2-at
 	v2oci create -b "$b" cgv2-at </dev/null >/dev/null 2>"$TMPDIR_TEST/err" || fail "create: $(cat "$TMPDIR_TEST/err")"
-	[ -d "$V2/nsset/cgv2-at" ] || fail "no cgroup $V2/nsset/cgv2-at"
-	ids=$(attached "$V2/nsset/cgv2-at")
-	[ -n "$ids" ] || fail "no device program attached to $V2/nsset/cgv2-at"
+	[ -d "$V2/nsset-cgv2-at" ] || fail "no cgroup $V2/nsset-cgv2-at"
+	ids=$(attached "$V2/nsset-cgv2-at")
+	[ -n "$ids" ] || fail "no device program attached to $V2/nsset-cgv2-at"
 	assert_eq 1 "$(wc -l <<<"$ids")" "device programs attached"
 	id=$ids
-	assert_eq multi "$(bpftool -j cgroup show "$V2/nsset/cgv2-at" | jq -r '.[0].attach_flags')" "attach flags"
+	assert_eq multi "$(bpftool -j cgroup show "$V2/nsset-cgv2-at" | jq -r '.[0].attach_flags')" "attach flags"
 	assert_eq cgroup_device "$(bpftool -j prog show id "$id" | jq -r .type)" "program type"
 	pid=$(v2oci state cgv2-at | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
-	grep -qx "$pid" "$V2/nsset/cgv2-at/cgroup.procs" || fail "the container's process is not in $V2/nsset/cgv2-at"
+	grep -qx "$pid" "$V2/nsset-cgv2-at/cgroup.procs" || fail "the container's process is not in $V2/nsset-cgv2-at"
 	# the rules hold for the started process's cgroup and for one joining later (exec)
 	v2oci start cgv2-at || fail "start failed"
 	out=$(v2oci exec cgv2-at sh -c '(: >/dev/kmsg) 2>&1; (: >/dev/null) && echo null-ok' </dev/null 2>&1)
 	assert_contains "can't create /dev/kmsg: Operation not permitted" "$out" "exec: /dev/kmsg"
 	assert_contains "null-ok" "$out" "exec: /dev/null"
 	v2oci delete --force cgv2-at || fail "delete failed"
-	[ ! -e "$V2/nsset/cgv2-at" ] || fail "$V2/nsset/cgv2-at left behind"
+	[ ! -e "$V2/nsset-cgv2-at" ] || fail "$V2/nsset-cgv2-at left behind"
 	oci_assert_gone cgv2-at
 	# The program was only held by the cgroup: the kernel frees it (asynchronously).
 	wait_for eval '! bpftool prog show id "$id" >/dev/null 2>&1' || fail "device program $id left loaded"
@@ -114,8 +114,8 @@ test_v2_without_device_rules_attaches_nothing() {
 	! grep -q resources "$b/config.json" || fail "the bundle still has resources"
 	v2_defer_delete cgv2-nr
 	v2oci create -b "$b" cgv2-nr </dev/null >/dev/null 2>"$TMPDIR_TEST/err" || fail "create: $(cat "$TMPDIR_TEST/err")"
-	[ -d "$V2/nsset/cgv2-nr" ] || fail "no cgroup $V2/nsset/cgv2-nr"
-	assert_eq "" "$(attached "$V2/nsset/cgv2-nr")" "device programs without device rules (as v1: none written)"
+	[ -d "$V2/nsset-cgv2-nr" ] || fail "no cgroup $V2/nsset-cgv2-nr"
+	assert_eq "" "$(attached "$V2/nsset-cgv2-nr")" "device programs without device rules (as v1: none written)"
 	v2oci delete --force cgv2-nr || fail "delete failed"
 	oci_assert_gone cgv2-nr
 }
@@ -140,7 +140,7 @@ test_v2_bad_device_rules_are_rejected_before_anything_is_made() {
 		out=$(v2oci create -b "$b" $id </dev/null 2>&1); rc=$?
 		assert_ne 0 "$rc" "$id: exit status"
 		assert_contains "nsset: create $id: $want" "$out" "$id: message"
-		[ ! -e "$V2/nsset/$id" ] || fail "$id: cgroup $V2/nsset/$id made"
+		[ ! -e "$V2/nsset-$id" ] || fail "$id: cgroup $V2/nsset-$id made"
 		oci_assert_gone $id
 	done
 	assert_eq "" "$(v2oci list -q)" "containers"
@@ -155,11 +155,11 @@ test_hybrid_keeps_v1_device_rules() {
 	oci_edit "$b" 's|"args": \[ "sh", "-c", [^]]*\]|"args": [ "sleep", "1000" ]|'
 	oci_defer_delete cgv2-hy
 	oci_create "$b" cgv2-hy || fail "create: $(cat "$TMPDIR_TEST/cgv2-hy.err")"
-	devs=$(cat /sys/fs/cgroup/devices/nsset/cgv2-hy/devices.list)
+	devs=$(cat /sys/fs/cgroup/devices/nsset-cgv2-hy/devices.list)
 	assert_contains "c 1:3 rwm" "$devs" devices.list
 	[[ $devs != *"a *:* rwm"* ]] || fail "devices.list still allows everything"
-	[ -d "$V2/nsset/cgv2-hy" ] || fail "no cgroup $V2/nsset/cgv2-hy (the hybrid layout's v2 side)"
-	assert_eq "" "$(attached "$V2/nsset/cgv2-hy")" "device programs on the hybrid layout (v1 is used)"
+	[ -d "$V2/nsset-cgv2-hy" ] || fail "no cgroup $V2/nsset-cgv2-hy (the hybrid layout's v2 side)"
+	assert_eq "" "$(attached "$V2/nsset-cgv2-hy")" "device programs on the hybrid layout (v1 is used)"
 	oci start cgv2-hy || fail "start failed"
 	out=$(oci exec cgv2-hy sh -c '(: >/dev/kmsg) 2>&1' </dev/null 2>&1)
 	assert_contains "can't create /dev/kmsg: Operation not permitted" "$out" "exec: /dev/kmsg (v1 rules)"

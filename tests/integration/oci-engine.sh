@@ -8,7 +8,7 @@ SCHEMA=/work/shared/oci-runtime-spec/schema
 SCHEMA_CHECK=$SRC/tests/helpers/oci-schema-check.py
 
 # The processes of a container's cgroup (pids controller), sorted.
-procs_of() { sort "/sys/fs/cgroup/pids/nsset/$1/cgroup.procs"; }
+procs_of() { sort "/sys/fs/cgroup/pids/nsset-$1/cgroup.procs"; }
 
 test_console_is_the_containers_pty() {
 	local b=$TMPDIR_TEST/b out rc
@@ -216,7 +216,7 @@ test_pause_of_a_created_container_is_refused() {
 	out=$(oci pause pc 2>&1); rc=$?
 	assert_ne 0 "$rc" "pause of a created container"
 	assert_eq "nsset: pause pc: container is not running (created)" "$out" "message"
-	assert_eq THAWED "$(cat /sys/fs/cgroup/freezer/nsset/pc/freezer.state)" "freezer.state"
+	assert_eq THAWED "$(cat /sys/fs/cgroup/freezer/nsset-pc/freezer.state)" "freezer.state"
 	assert_eq created "$(oci_status pc)" "status"
 	# A second pause of a paused one and a resume of a running one are wrong too.
 	oci start pc || fail "start"
@@ -224,12 +224,12 @@ test_pause_of_a_created_container_is_refused() {
 	out=$(oci pause pc 2>&1); rc=$?
 	assert_ne 0 "$rc" "pause of a paused container"
 	assert_contains "nsset: pause pc: container is not running (paused)" "$out"
-	assert_eq FROZEN "$(cat /sys/fs/cgroup/freezer/nsset/pc/freezer.state)" "freezer.state"
+	assert_eq FROZEN "$(cat /sys/fs/cgroup/freezer/nsset-pc/freezer.state)" "freezer.state"
 	oci resume pc || fail "resume"
 	out=$(oci resume pc 2>&1); rc=$?
 	assert_ne 0 "$rc" "resume of a running container"
 	assert_contains "nsset: resume pc: container is not paused (running)" "$out"
-	assert_eq THAWED "$(cat /sys/fs/cgroup/freezer/nsset/pc/freezer.state)" "freezer.state"
+	assert_eq THAWED "$(cat /sys/fs/cgroup/freezer/nsset-pc/freezer.state)" "freezer.state"
 	kill -0 "$pid" || fail "the container's process is gone"
 }
 

@@ -388,20 +388,20 @@ test_seccomp_spec_allow_leaves_speculation_alone() {
 test_existing_empty_cpuset_cgroup_gets_cpus_and_mems() {
 	local cs=/sys/fs/cgroup/cpuset id=cpuset-$$ b=$TMPDIR_TEST/b pid
 	[ -e $cs/cpuset.cpus ] || skip "no v1 cpuset hierarchy"
-	if [ ! -d $cs/nsset ]; then
-		mkdir $cs/nsset || fail "mkdir $cs/nsset"
-		defer rmdir $cs/nsset
-	fi
-	mkdir $cs/nsset/$id || fail "mkdir $cs/nsset/$id"
-	defer rmdir $cs/nsset/$id
-	assert_eq "" "$(cat $cs/nsset/$id/cpuset.cpus)" "cpus of a new cpuset"
+	# An empty parent too: the container's cgroup is named below it (cgroupsPath).
+	mkdir $cs/nsset-test-$$ || fail "mkdir $cs/nsset-test-$$"
+	defer rmdir $cs/nsset-test-$$
+	mkdir $cs/nsset-test-$$/$id || fail "mkdir $cs/nsset-test-$$/$id"
+	defer rmdir $cs/nsset-test-$$/$id
+	assert_eq "" "$(cat $cs/nsset-test-$$/$id/cpuset.cpus)" "cpus of a new cpuset"
 	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_edit "$b" "s|\"namespaces\": \\[|\"cgroupsPath\": \"/nsset-test-$$/$id\", \"namespaces\": [|"
 	oci_defer_delete $id
 	oci_create "$b" $id || fail "create into an empty cpuset: $(cat "$TMPDIR_TEST/$id.err")"
 	pid=$(oci_pid $id)
-	assert_eq "/nsset/$id" "$(cat /proc/"$pid"/cpuset)" "the process's cpuset"
-	assert_eq "$(cat $cs/cpuset.cpus)" "$(cat $cs/nsset/$id/cpuset.cpus)" "cpus copied"
-	assert_eq "$(cat $cs/cpuset.mems)" "$(cat $cs/nsset/$id/cpuset.mems)" "mems copied"
+	assert_eq "/nsset-test-$$/$id" "$(cat /proc/"$pid"/cpuset)" "the process's cpuset"
+	assert_eq "$(cat $cs/cpuset.cpus)" "$(cat $cs/nsset-test-$$/$id/cpuset.cpus)" "cpus copied"
+	assert_eq "$(cat $cs/cpuset.mems)" "$(cat $cs/nsset-test-$$/$id/cpuset.mems)" "mems copied"
 	oci delete --force $id || fail "delete"
 	oci_assert_gone $id "$pid"
 }

@@ -29,7 +29,7 @@ test_create_start_kill_delete() {
 	wait_for sh -c "[ \"\$(cat /proc/$pid/comm)\" = sleep ]" || fail "sleep did not start"
 	assert_eq running "$(oci_status c1)" "status after start"
 	assert_eq "$pid" "$(oci_pid c1)" "pid after start"
-	grep -q "^0::/nsset/c1$\|:/nsset/c1$" /proc/"$pid"/cgroup || fail "not in its cgroup: $(cat /proc/$pid/cgroup)"
+	grep -q "^0::/nsset-c1$\|:/nsset-c1$" /proc/"$pid"/cgroup || fail "not in its cgroup: $(cat /proc/$pid/cgroup)"
 	oci kill c1 KILL || fail "kill failed"
 	wait_for sh -c "[ \"\$(\"$NSSET\" --root \"$TMPDIR_TEST/state\" state c1 | grep -c '\"stopped\"')\" = 1 ]" ||
 		fail "not stopped after kill: $(oci_status c1)"
@@ -101,10 +101,10 @@ test_duplicate_id_changes_nothing() {
 	assert_eq "$before" "$(cat "$TMPDIR_TEST/state/d1/state.json")" "state of the first"
 	assert_eq created "$(oci_status d1)" "status of the first"
 	kill -0 "$pid" || fail "the first container's process is gone"
-	assert_eq 1 "$(find /sys/fs/cgroup/pids/nsset -maxdepth 1 -name d1 | wc -l)" "cgroups"
+	assert_eq 1 "$(find /sys/fs/cgroup/pids -maxdepth 1 -name nsset-d1 | wc -l)" "cgroups"
 }
 
-# The default cgroup, /nsset/<id>, is the same under every --root: a second container of the
+# The default cgroup, /nsset-<id>, is the same under every --root: a second container of the
 # same id under another root is refused rather than put into the first one's cgroup (whose
 # delete would then kill it); an explicit cgroupsPath may still name a cgroup in use.
 test_same_id_under_another_root_is_refused() {
@@ -116,17 +116,17 @@ test_same_id_under_another_root_is_refused() {
 	defer "\"$NSSET\" --root \"$TMPDIR_TEST/state2\" delete --force dr1"
 	out=$("$NSSET" --root "$TMPDIR_TEST/state2" create --bundle "$b" dr1 </dev/null 2>&1); rc=$?
 	assert_ne 0 "$rc" "create under another root"
-	assert_eq "nsset: create dr1: the cgroup /nsset/dr1 is in use (1 process): a container dr1 under another --root?" "$out" "message"
+	assert_eq "nsset: create dr1: the cgroup /nsset-dr1 is in use (1 process): a container dr1 under another --root?" "$out" "message"
 	[ ! -e "$TMPDIR_TEST/state2/dr1" ] || fail "state left under the second root"
-	assert_eq "$pid" "$(cat /sys/fs/cgroup/pids/nsset/dr1/cgroup.procs)" "the first container's cgroup"
+	assert_eq "$pid" "$(cat /sys/fs/cgroup/pids/nsset-dr1/cgroup.procs)" "the first container's cgroup"
 	assert_eq created "$(oci_status dr1)" "status of the first"
 	# Explicitly named, a cgroup in use is joined (a new process in an existing container).
-	oci_edit "$b" 's|"linux": {|"linux": { "cgroupsPath": "/nsset/dr1",|'
+	oci_edit "$b" 's|"linux": {|"linux": { "cgroupsPath": "/nsset-dr1",|'
 	"$NSSET" --root "$TMPDIR_TEST/state2" create --bundle "$b" dr1 </dev/null >/dev/null 2>&1 ||
 		fail "create with an explicit cgroupsPath in use"
 	local pid2
 	pid2=$("$NSSET" --root "$TMPDIR_TEST/state2" state dr1 | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
-	assert_eq "$(printf '%s\n' "$pid" "$pid2" | sort -n)" "$(sort -n /sys/fs/cgroup/pids/nsset/dr1/cgroup.procs)" "both in the cgroup"
+	assert_eq "$(printf '%s\n' "$pid" "$pid2" | sort -n)" "$(sort -n /sys/fs/cgroup/pids/nsset-dr1/cgroup.procs)" "both in the cgroup"
 }
 
 test_run_passes_exit_status_and_cleans_up() {
@@ -204,10 +204,10 @@ test_run_detach_pid_file_list() {
 	# ps, pause, resume through the freezer cgroup.
 	oci pause rd || fail "pause"
 	assert_eq paused "$(oci_status rd)" "status after pause"
-	assert_match "FROZEN" "$(cat /sys/fs/cgroup/freezer/nsset/rd/freezer.state)" "freezer.state"
+	assert_match "FROZEN" "$(cat /sys/fs/cgroup/freezer/nsset-rd/freezer.state)" "freezer.state"
 	assert_match "^State:.*(D|S|T)" "$(grep ^State /proc/"$pid"/status)" "state of a frozen process"
 	oci resume rd || fail "resume"
-	assert_eq THAWED "$(cat /sys/fs/cgroup/freezer/nsset/rd/freezer.state)" "freezer.state"
+	assert_eq THAWED "$(cat /sys/fs/cgroup/freezer/nsset-rd/freezer.state)" "freezer.state"
 	oci delete --force rd || fail "delete --force"
 	oci_assert_gone rd "$pid"
 }
@@ -227,7 +227,7 @@ test_kill_signal_forms() {
 	kill -0 "$pid" || fail "a bad kill changed the container"
 	oci kill --all k1 9 || fail "kill --all 9"
 	wait_for sh -c "! kill -0 $pid 2>/dev/null || grep -q '^State:.*Z' /proc/$pid/status" || fail "not killed"
-	assert_eq "" "$(cat /sys/fs/cgroup/pids/nsset/k1/cgroup.procs)" "processes left in the cgroup"
+	assert_eq "" "$(cat /sys/fs/cgroup/pids/nsset-k1/cgroup.procs)" "processes left in the cgroup"
 }
 
 test_killed_create_then_delete_force_leaves_nothing() {

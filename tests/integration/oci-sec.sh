@@ -394,13 +394,12 @@ test_cgroup_remove_with_processes_left_fails() {
 test_cgroup_default_and_relative_paths() {
 	need_driver
 	local st=$TMPDIR_TEST/cg id="nsset-test-$$-def" out own
-	defer cg_cleanup "/nsset/$id" "$st"
+	defer cg_cleanup "/nsset-$id" "$st"
 	out=$("$DRIVER" cgroup create - "$id" "$st") || fail "create failed"
-	assert_eq "/nsset/$id" "$(head -n1 <<<"$out")" "default path"
-	[ -d /sys/fs/cgroup/pids/nsset/$id ] || [ ! -d /sys/fs/cgroup/pids ] || fail "no /nsset/$id in pids"
+	assert_eq "/nsset-$id" "$(head -n1 <<<"$out")" "default path"
+	[ -d /sys/fs/cgroup/pids/nsset-$id ] || [ ! -d /sys/fs/cgroup/pids ] || fail "no /nsset-$id in pids"
 	"$DRIVER" cgroup remove "$st" || fail "remove failed"
-	cg_gone "/nsset/$id" || fail "cgroup left"
-	# (whether /nsset itself is gone depends on other containers running now)
+	cg_gone "/nsset-$id" || fail "cgroup left"
 
 	# the parents a container made go with it
 	local par

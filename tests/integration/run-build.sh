@@ -56,5 +56,5 @@ test_static_build_needs_no_shared_library() {
 	"$nsset" --root "$TMPDIR_TEST/state" run --bundle "$b" static-oci </dev/null >/dev/null 2>&1; rc=$?
 	assert_eq 7 "$rc" "exit status of the OCI run"
 	[ ! -e "$TMPDIR_TEST/state/static-oci" ] || fail "state left behind"
-	[ ! -e /sys/fs/cgroup/pids/nsset/static-oci ] || fail "cgroup left behind"
+	[ ! -e /sys/fs/cgroup/pids/nsset-static-oci ] || fail "cgroup left behind"
 }

@@ -32,7 +32,7 @@ static void check_bad(const char *in, const char *id, int code, const char *msg)
 static void paths(void **state)
 {
 	(void)state;
-	check_ok(NULL, "c1", "/nsset/c1");
+	check_ok(NULL, "c1", "/nsset-c1");
 	check_ok("/a/b", "c1", "/a/b");
 	check_ok("a/b", "c1", "a/b");
 	check_ok("//a///b//", "c1", "/a/b");
