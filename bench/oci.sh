@@ -24,7 +24,7 @@ out=$(mktemp -d /run/nsset-bench-oci.XXXXXX)
 mkdir "$out/state"
 tmpfs="mount -t tmpfs -o size=64m nsset-bench $out/state"
 # The state went with its tmpfs; a run cut short may leave a cgroup.
-trap 'find /sys/fs/cgroup -maxdepth 4 -depth -type d -name "bench-*" -exec rmdir {} + 2>/dev/null; rm -rf "$out"' EXIT
+trap 'find /sys/fs/cgroup -maxdepth 4 -depth -type d -name "*bench-*" -exec rmdir {} + 2>/dev/null; rm -rf "$out"' EXIT
 mkdir -p "$out/bundle"
 (cd "$out/bundle" && "$NSSET" spec)
 sed -i -e 's|"terminal": true|"terminal": false|' -e 's|"args": \[ "sh" \]|"args": [ "/bin/true" ]|' \

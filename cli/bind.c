@@ -24,9 +24,7 @@ int cli_bind(int argc, char **argv)
 	};
 	struct option opts[NSSET_KINDS_MAX + 8];
 	char shortopts[NSSET_KINDS_MAX + 8];
-	size_t o = cli_kind_options(opts, NSSET_KINDS_MAX + 4, shortopts, sizeof(shortopts) - 1);
-	memcpy(opts + o, own, sizeof(own));
-	strcat(shortopts, "h");
+	cli_kind_options(opts, NSSET_KINDS_MAX + 8, shortopts, sizeof(shortopts), own);
 
 	struct nsset_bind_opts bo = { 0 };
 	struct nsset_error err = { 0, "" };

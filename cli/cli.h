@@ -52,9 +52,10 @@ struct cli_kinds {
 };
 /* A word naming kinds: adds them and returns true; false when it names none. */
 bool cli_kinds_word(const char *arg, struct cli_kinds *kinds);
-/* Fill opts (room for max, then a NULL row is NOT added) and shortopts ("+:" then the kinds'
- * letters and 'a', NUL-terminated) with the kinds' options; returns how many opts rows. */
-size_t cli_kind_options(struct option *opts, size_t max, char *shortopts, size_t smax);
+/* Fill opts (room for max rows) with the kinds' options, then the verb's own (ending with
+ * their NULL row), and shortopts ("+:", the kinds' letters, 'a' and 'h', NUL-terminated). */
+void cli_kind_options(struct option *opts, size_t max, char *shortopts, size_t smax,
+		      const struct option *own);
 /* getopt's value c is a kind's option: add it and return true. */
 bool cli_kind_option(int c, struct cli_kinds *kinds);
 /* Describe the kinds' words and options for a verb's usage (from the kinds table). */

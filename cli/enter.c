@@ -40,9 +40,7 @@ int cli_enter(int argc, char **argv)
 	};
 	struct option opts[NSSET_KINDS_MAX + 8];
 	char shortopts[NSSET_KINDS_MAX + 8];
-	size_t o = cli_kind_options(opts, NSSET_KINDS_MAX + 4, shortopts, sizeof(shortopts) - 1);
-	memcpy(opts + o, own, sizeof(own));
-	strcat(shortopts, "h");
+	cli_kind_options(opts, NSSET_KINDS_MAX + 8, shortopts, sizeof(shortopts), own);
 
 	const char *registry = NULL, *target = NULL;
 	unsigned preserve = 0;

@@ -31,12 +31,18 @@ bool cli_kinds_word(const char *arg, struct cli_kinds *kinds)
 	return true;
 }
 
-size_t cli_kind_options(struct option *opts, size_t max, char *shortopts, size_t smax)
+void cli_kind_options(struct option *opts, size_t max, char *shortopts, size_t smax,
+		      const struct option *own)
 {
-	size_t n, o = 0, s = 0;
+	size_t n, o = 0, s = 0, m = 0;
 	const struct nsset_kind *k = nsset_kinds(&n);
-	if (max < n + 2 || smax < n + 4)
-		return 0;
+	while (own[m].name)
+		m++;
+	if (max < n + 2 + m || smax < n + 5) {
+		opts[0] = (struct option){ 0 };
+		shortopts[0] = '\0';
+		return;
+	}
 	shortopts[s++] = '+'; /* stop at the first word: positionals and the command follow */
 	shortopts[s++] = ':'; /* a missing argument is ':', not '?' */
 	for (size_t i = 0; i < n; i++) {
@@ -45,8 +51,9 @@ size_t cli_kind_options(struct option *opts, size_t max, char *shortopts, size_t
 	}
 	opts[o++] = (struct option){ "all", no_argument, NULL, 'a' };
 	shortopts[s++] = 'a';
+	shortopts[s++] = 'h';
 	shortopts[s] = '\0';
-	return o;
+	memcpy(opts + o, own, (m + 1) * sizeof(*own)); /* with its NULL row */
 }
 
 bool cli_kind_option(int c, struct cli_kinds *kinds)

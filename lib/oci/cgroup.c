@@ -262,6 +262,19 @@ static enum oci_cgroup_layout layout_of(const struct oci_cgroup *cg)
 	return v1 && v2 ? OCI_CGROUP_HYBRID : v1 ? OCI_CGROUP_V1 : v2 ? OCI_CGROUP_V2 : OCI_CGROUP_NONE;
 }
 
+/* The end of discover and load: a cgroup without a hierarchy fails with code and why; else
+ * it is the caller's (*out) and no longer *cg. */
+static int hand_over(struct oci_cgroup **cg, struct oci_cgroup **out, int code, const char *why,
+		     struct nsset_error *err)
+{
+	if ((*cg)->n == 0)
+		return nsset_fail(err, code, "%s", why);
+	(*cg)->layout = layout_of(*cg);
+	*out = *cg;
+	*cg = NULL;
+	return 0;
+}
+
 /* The hierarchies, with dir = where path goes in each. */
 static int discover(const char *path, struct oci_cgroup **out, struct nsset_error *err)
 {
@@ -323,14 +336,7 @@ static int discover(const char *path, struct oci_cgroup **out, struct nsset_erro
 			goto out;
 		}
 	}
-	if (cg->n == 0) {
-		r = nsset_fail(err, ENOENT, "no cgroup hierarchy is mounted");
-		goto out;
-	}
-	cg->layout = layout_of(cg);
-	*out = cg;
-	cg = NULL;
-	r = 0;
+	r = hand_over(&cg, out, ENOENT, "no cgroup hierarchy is mounted", err);
 out:
 	oci_cgroup_free(cg);
 	free_mounts(m, nm);
@@ -726,14 +732,7 @@ int oci_cgroup_load(const char *saved, struct oci_cgroup **out, struct nsset_err
 			goto out;
 		}
 	}
-	if (cg->n == 0) {
-		r = nsset_fail(err, EINVAL, "saved cgroup: no hierarchy");
-		goto out;
-	}
-	cg->layout = layout_of(cg);
-	*out = cg;
-	cg = NULL;
-	r = 0;
+	r = hand_over(&cg, out, EINVAL, "saved cgroup: no hierarchy", err);
 out:
 	oci_cgroup_free(cg);
 	free(copy);

@@ -867,8 +867,9 @@ int oci_config_parse(const char *json, const char *bundle, struct oci_config **o
 	if (!c)
 		return nsset_fail(err, ENOMEM, "out of memory");
 	c->bundle = strdup(bundle ? bundle : ".");
-	if (!c->bundle) {
-		free(c);
+	c->json = strdup(json);
+	if (!c->bundle || !c->json) {
+		oci_config_free(c);
 		return nsset_fail(err, ENOMEM, "out of memory");
 	}
 	struct json_object *top = parse_json(json, strlen(json), "config.json", err);
@@ -964,6 +965,7 @@ void oci_config_free(struct oci_config *c)
 {
 	if (!c)
 		return;
+	free(c->json);
 	free(c->oci_version);
 	free(c->bundle);
 	free(c->root_path);

@@ -148,6 +148,7 @@ struct oci_sysctl {
 };
 
 struct oci_config {
+	char *json;              /* the text it was parsed from (kept in the state at create) */
 	char *oci_version;
 	char *bundle;            /* absolute path of the bundle directory */
 	char *root_path;         /* absolute path of the root filesystem */

@@ -35,7 +35,6 @@
 #include "oci/cloned_binary.h"
 #include "oci/create_proto.h"
 #include "oci/engine.h"
-#include "oci/readall.h"
 #include "oci/seccomp.h"
 
 #include <fcntl.h>
@@ -134,21 +133,11 @@ static int write_maps(const struct oci_config *c, pid_t pid, struct nsset_error 
 	return nsset_idmaps_write(pid, u, c->n_uid_mappings, g, c->n_gid_mappings, err);
 }
 
-/* The config as it was at create: delete, exec and ps read it back from the state. */
+/* The config as it was at create (the text parsed, not the bundle's file read again):
+ * delete, exec and ps read it back from the state. */
 static int keep_config(const struct oci_config *c, int dirfd, struct nsset_error *err)
 {
-	char path[4096], *json;
-	size_t n;
-	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nsset_fail_errno(err, errno, "cannot read %s", path);
-	int r = oci_read_fd(fd, path, &json, &n, err);
-	if (r < 0)
-		return r;
-	r = oci_state_put_file(dirfd, "config.json", json, n, err);
-	free(json);
-	return r;
+	return oci_state_put_file(dirfd, "config.json", c->json, strlen(c->json), err);
 }
 
 /* Rootless, as runc and crun: without cgroupsPath or resources, a cgroup we may not make is

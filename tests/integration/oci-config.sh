@@ -283,3 +283,23 @@ test_new_namespaces_belong_to_a_user_namespace_joined_by_path() {
 	assert_eq 7 "$rc" "exit status of run"
 	oci_assert_gone uj2
 }
+
+# The state keeps the config as it was parsed at create: a bundle changed (even broken) after
+# create changes nothing for exec, which takes the process's defaults (env) from that copy.
+test_config_is_kept_as_it_was_at_create() {
+	local b=$TMPDIR_TEST/b pid out
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_edit "$b" 's|"TERM=xterm"|"TERM=xterm", "KEPT=at-create"|'
+	grep -q KEPT=at-create "$b/config.json" || fail "config not edited"
+	oci_defer_delete kept
+	oci_create "$b" kept || fail "create: $(cat "$TMPDIR_TEST/kept.err")"
+	pid=$(oci_pid kept)
+	echo '{ "broken": ' > "$b/config.json"
+	oci start kept || fail "start with the bundle's config broken"
+	wait_for sh -c "grep -q '^Name:.*sleep' /proc/$pid/status" || fail "the process did not run"
+	out=$(oci exec kept sh -c 'echo $KEPT; stat -L -c %i /proc/self/ns/mnt' 2>&1) || fail "exec: $out"
+	assert_eq "at-create" "$(sed -n 1p <<<"$out")" "env from the kept config"
+	assert_eq "$(ns_ino "$pid" mnt)" "$(sed -n 2p <<<"$out")" "exec in the container's mount namespace"
+	oci delete --force kept || fail "delete"
+	oci_assert_gone kept "$pid"
+}
