@@ -99,25 +99,36 @@ static void close_joins(struct child_ctx *x)
 	x->n_join = 0;
 }
 
-/* Idmapped mounts: the trees idmapped to the container's user namespace (the one the config
- * joins by path, else the child's new one, its maps written), sent to the child. */
-static int send_idmaps(const struct oci_config *c, int sock, pid_t pid, struct nsset_error *err)
+/* The mount trees the runtime makes for the child (oci_rootfs_runtime_trees): the idmapped
+ * binds (to the user namespace the config joins by path, else the child's new one, its maps
+ * written) and a cgroup v1 /sys/fs/cgroup (CG: the cgroup the child joins).  *fds (c->n_mounts
+ * entries, -1 where none) to send and close, or a negative errno. */
+static int make_trees(const struct oci_config *c, pid_t pid, const struct oci_cgroup *cg,
+		      int **fds, struct nsset_error *err)
 {
-	char path[64];
-	const char *p = NULL;
-	for (size_t i = 0; i < c->n_namespaces; i++)
-		if (c->namespaces[i].kind == NSSET_USER && c->namespaces[i].path)
-			p = c->namespaces[i].path;
-	if (!p) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-		p = path;
+	int ufd = -1, r;
+	if (oci_rootfs_needs_idmap_fds(c)) {
+		char path[64];
+		const char *p = NULL;
+		for (size_t i = 0; i < c->n_namespaces; i++)
+			if (c->namespaces[i].kind == NSSET_USER && c->namespaces[i].path)
+				p = c->namespaces[i].path;
+		if (!p) {
+			snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+			p = path;
+		}
+		if ((ufd = open(p, O_RDONLY | O_CLOEXEC)) < 0)
+			return nsset_fail_errno(err, errno, "cannot open the user namespace %s", p);
 	}
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nsset_fail_errno(err, errno, "cannot open the user namespace %s", p);
-	int r = oci_rootfs_idmap_send(sock, c, fd, err);
-	close(fd);
-	return r;
+	if (!(*fds = calloc(c->n_mounts ? c->n_mounts : 1, sizeof(int)))) {
+		r = nsset_fail(err, ENOMEM, "out of memory");
+	} else if ((r = oci_rootfs_runtime_trees(c, cg, ufd, *fds, err)) < 0) {
+		free(*fds);
+		*fds = NULL;
+	}
+	if (ufd >= 0)
+		close(ufd);
+	return r < 0 ? r : 0;
 }
 
 /* Write the maps of the child's new user namespace. */
@@ -243,6 +254,7 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	struct child_ctx x = { .c = c, .o = o, .fifo = fifo, .console = -1, .sock = -1, .listener = -1,
 			       .dmz = -1 };
 	int sv[2] = { -1, -1 }, pid_join = -1, pidfd = -1, cgfd = -1, r;
+	int *trees = NULL;
 	pid_t pid = -1;
 
 	out->pid = 0;
@@ -371,10 +383,20 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	if (x.needs_go) {
 		if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
 			goto kill;
-		/* Should the child have failed already, its message is read below. */
-		if (oci_sync_send(sv[0], MSG_GO, join_cg ? GO_JOIN_CGROUP : 0, pid, NULL) == 0 &&
-		    oci_rootfs_needs_idmap_fds(c) && (r = send_idmaps(c, sv[0], pid, err)) < 0)
-			goto kill;
+		bool want = oci_rootfs_needs_idmap_fds(c) || (join_cg && oci_rootfs_wants_cgroup_tree(c));
+		int code = (join_cg ? GO_JOIN_CGROUP : 0) | (want ? GO_MOUNT_TREES : 0);
+		/* Should the child have failed already, its message is read below.  The trees
+		 * are made while the child joins the cgroup and makes its first mounts. */
+		if (oci_sync_send(sv[0], MSG_GO, code, pid, NULL) == 0 && want) {
+			if ((r = make_trees(c, pid, join_cg ? ctr->cg : NULL, &trees, err)) < 0)
+				goto kill;
+			/* A child gone meanwhile (EPIPE) left its message: read below. */
+			struct nsset_error ignored = { 0 };
+			oci_rootfs_trees_send(sv[0], c, trees, &ignored);
+			oci_rootfs_close_fds(trees, c->n_mounts);
+			free(trees);
+			trees = NULL;
+		}
 	}
 	/* While the child makes its root filesystem. */
 	if ((r = keep_config(c, ctr->dirfd, err)) < 0)
@@ -419,6 +441,10 @@ kill:
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 fail:
+	if (trees) {
+		oci_rootfs_close_fds(trees, c->n_mounts);
+		free(trees);
+	}
 	close_joins(&x);
 	if (x.dmz >= 0)
 		close(x.dmz);

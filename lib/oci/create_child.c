@@ -136,7 +136,7 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 	const struct oci_config *c = x->c;
 	const struct oci_process *p = &c->process;
 	struct nsset_error err = { 0 };
-	struct msg m;
+	struct msg m = { .type = 0 };
 	char exe[4096];
 	int r;
 
@@ -171,7 +171,7 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 		}
 	}
 	pid_t host_pid = 0;
-	int *idmap_fds = NULL;
+	int *tree_fds = NULL, trees_sock = -1;
 	if (x->needs_go) {
 		child_wait_go(x, &m);
 		host_pid = m.pid;
@@ -181,16 +181,24 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 			x->cg = NULL;
 	}
 	child_join_cgroup(x, &err);
-	if (oci_rootfs_needs_idmap_fds(c)) {
-		/* The idmapped trees, made by the runtime (a process in a user namespace cannot
-		 * idmap a host filesystem), one per mount, -1 where none. */
-		idmap_fds = calloc(c->n_mounts, sizeof(int));
-		if (!idmap_fds) {
+	if (x->needs_go && (m.code & GO_MOUNT_TREES)) {
+		/* The trees the runtime made (idmapped binds, a cgroup v1 /sys/fs/cgroup), one
+		 * per mount, -1 where none. */
+		tree_fds = calloc(c->n_mounts, sizeof(int));
+		if (!tree_fds) {
 			nsset_fail(&err, ENOMEM, "out of memory");
 			child_fail(x, &err);
 		}
-		if (oci_rootfs_idmap_recv(x->sock, c, idmap_fds, &err) < 0)
+		for (size_t i = 0; i < c->n_mounts; i++)
+			tree_fds[i] = -1;
+		/* Received before the first mount that may take one (the runtime makes them
+		 * meanwhile), or now, when hooks' messages come first. */
+		trees_sock = x->sock;
+		if ((oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME)) &&
+		    oci_rootfs_trees_recv(x->sock, c, tree_fds, &err) < 0)
 			child_fail(x, &err);
+		if (oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME))
+			trees_sock = -1;
 	}
 	if ((c->ns_new & NSSET_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		nsset_fail_errno(&err, errno, "cannot make the cgroup namespace");
@@ -221,12 +229,13 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 	/* The cgroup v1 tree of /sys/fs/cgroup from the runtime's record of the container's
 	 * cgroup, not from a new read of /proc/self/mountinfo and /proc/self/cgroup. */
 	struct oci_rootfs_opts ro = { .no_pivot = x->o->no_pivot, .userns_fd = -1,
-				      .mount_fds = idmap_fds, .cgroup = x->cg };
+				      .mount_fds = tree_fds, .trees_sock = &trees_sock,
+				      .cgroup = x->cg };
 	if (oci_rootfs_setup(c, &ro, &err) < 0)
 		child_fail(x, &err);
-	if (idmap_fds) {
-		oci_rootfs_close_fds(idmap_fds, c->n_mounts);
-		free(idmap_fds);
+	if (tree_fds) {
+		oci_rootfs_close_fds(tree_fds, c->n_mounts);
+		free(tree_fds);
 	}
 	if (p->terminal && x->console >= 0) {
 		if (oci_console_setup(x->console, p->console_height, p->console_width, &err) < 0)

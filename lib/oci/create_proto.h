@@ -12,7 +12,8 @@
 
 enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR, MSG_EXEC_ERROR /* from lib/oci/dmz/dmz.c */,
        MSG_PID };
-enum { GO_JOIN_CGROUP = 1 }; /* MSG_GO's code: the cgroup is made, join it */
+enum { GO_JOIN_CGROUP = 1,  /* MSG_GO's code: the cgroup is made, join it */
+       GO_MOUNT_TREES = 2 }; /* a message of mount trees follows (oci_rootfs_trees_send) */
 
 struct msg {
 	int type;

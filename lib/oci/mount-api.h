@@ -36,6 +36,12 @@ int oci_tree_attach_at(int fd, int dirfd, const char *name, const char *what,
 /* mounts.c, for rootfs.c */
 int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 		  const struct oci_rootfs_opts *o, struct nsset_error *err);
+/* mount-cgroup.c: the detached tmpfs of a cgroup v1 / hybrid /sys/fs/cgroup mount M (the
+ * hierarchies' directories with the container's cgroup bound read-only in each, the controller
+ * links; read-only itself when M is), the hierarchies taken from CG when it covers the host's
+ * /sys/fs/cgroup, else from /proc/self/mountinfo.  An fd, or a negative errno. */
+int oci_cgroup_v1_tree(const struct oci_config *c, const struct oci_mount *m,
+		       const struct oci_cgroup *cg, const char *what, struct nsset_error *err);
 /* devices.c, for rootfs.c */
 int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_error *err);
 int oci_devices_validate(const struct oci_config *c, struct nsset_error *err);

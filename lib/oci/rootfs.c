@@ -148,8 +148,16 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 	if (rootfd < 0)
 		return nsset_fail_errno(err, errno, "root.path: %s", root);
 
-	for (size_t i = 0; r == 0 && i < c->n_mounts; i++)
-		r = oci_mount_one(c, i, rootfd, o, err);
+	for (size_t i = 0; r == 0 && i < c->n_mounts; i++) {
+		int *sock = o && o->mount_fds ? o->trees_sock : NULL;
+		if (sock && *sock >= 0 && oci_rootfs_may_take_tree(c, i)) {
+			/* the runtime's trees, made while we made the mounts before this one */
+			r = oci_rootfs_trees_recv(*sock, c, (int *)o->mount_fds, err);
+			*sock = -1;
+		}
+		if (r == 0)
+			r = oci_mount_one(c, i, rootfd, o, err);
+	}
 	if (r == 0)
 		r = oci_devices_create(c, rootfd, err);
 	if (r == 0)

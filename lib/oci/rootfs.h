@@ -29,10 +29,14 @@ struct oci_cgroup;
 
 struct oci_rootfs_opts {
 	bool no_pivot;             /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
-	/* Detached mount trees made by oci_rootfs_open_idmapped() in the runtime, one per mount
+	/* Detached mount trees made in the runtime (oci_rootfs_runtime_trees), one per mount
 	 * (c->n_mounts entries, -1 where none), or NULL.  The child attaches them; it does not
 	 * close them. */
 	const int *mount_fds;
+	/* Where the runtime's trees are still to come from: a socket to receive them on (into
+	 * mount_fds, oci_rootfs_trees_recv) before the first mount that may take one, then set
+	 * to -1; NULL or -1 when they are in mount_fds already (or none come). */
+	int *trees_sock;
 	/* The container's user namespace, for idmapped mounts done in the child itself (when
 	 * the filesystem allows it), -1 / 0 = /proc/self/ns/user. */
 	int userns_fd;
@@ -78,7 +82,7 @@ int oci_rootfs_open_idmapped(const struct oci_config *c, int userns_fd, int *fds
 void oci_rootfs_close_fds(int *fds, size_t n);
 /* The same over a socket, for the engine: does the config need it (idmap binds + a user
  * namespace)?  Runtime, once the maps are written: oci_rootfs_idmap_send(sock, c,
- * open("/proc/PID/ns/user")) sends one message (1 byte 'I' + SCM_RIGHTS); container process:
+ * open("/proc/PID/ns/user")) sends one message (oci_rootfs_trees_send); container process:
  * oci_rootfs_idmap_recv(sock, c, fds) fills fds[c->n_mounts] (-1 where none) for
  * oci_rootfs_opts.mount_fds, then closes them after oci_rootfs_setup(). */
 bool oci_rootfs_needs_idmap_fds(const struct oci_config *c);
@@ -86,6 +90,22 @@ int oci_rootfs_idmap_send(int sock, const struct oci_config *c, int userns_fd,
 			  struct nsset_error *err);
 int oci_rootfs_idmap_recv(int sock, const struct oci_config *c, int *fds,
 			  struct nsset_error *err);
+/* Every tree the runtime makes for the container process (fds[c->n_mounts], -1 where none):
+ * the idmapped binds when userns_fd >= 0, and, with CG and neither a user nor a cgroup
+ * namespace, each cgroup v1 /sys/fs/cgroup mount (oci_cgroup_v1_tree).  Returns how many, or
+ * a negative errno with every fd closed. */
+int oci_rootfs_runtime_trees(const struct oci_config *c, const struct oci_cgroup *cg,
+			     int userns_fd, int *fds, struct nsset_error *err);
+/* One message: 'M', the mounts' indexes (uint16), the trees (SCM_RIGHTS).  recv fills
+ * fds[c->n_mounts] (-1 where none); a malformed message closes everything it brought. */
+int oci_rootfs_trees_send(int sock, const struct oci_config *c, const int *fds,
+			  struct nsset_error *err);
+int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds,
+			  struct nsset_error *err);
+/* Does the config have a cgroup mount that oci_rootfs_runtime_trees makes (given a cgroup)? */
+bool oci_rootfs_wants_cgroup_tree(const struct oci_config *c);
+/* Can mounts[i] be one of those trees (an idmapped bind, a cgroup mount)? */
+bool oci_rootfs_may_take_tree(const struct oci_config *c, size_t i);
 
 /* ---- helpers shared by lib/oci/{rootfs,mounts,devices,paths,sysctl}.c (and unit tests) ---- */
 

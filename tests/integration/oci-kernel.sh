@@ -137,6 +137,41 @@ EOF
 	assert_eq "" "$(oci list -q)" "containers"
 }
 
+# ---- /sys/fs/cgroup on a cgroup v1 / hybrid host -----------------------------------------------
+
+# The container's /sys/fs/cgroup: a read-only tmpfs, one directory per host hierarchy, each with
+# the container's own cgroup bound on it read-only (a tree the runtime makes while the container
+# process makes its namespaces), or with a cgroup namespace fresh mounts rooted at it (made by
+# the container process).
+cgroup_mount_case() { # ID [cgroupns]
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] || skip "/sys/fs/cgroup is not v1 / hybrid here"
+	local b=$TMPDIR_TEST/b id=$1 mi=$TMPDIR_TEST/mi h line root=/nsset-$1 n=0
+	oci_bundle "$b" '[ "sh", "-c", "cat /proc/self/mountinfo; echo CGROUP; cat /proc/self/cgroup; touch /sys/fs/cgroup/x /sys/fs/cgroup/pids/x 2>&1; true" ]'
+	if [ "${2:-}" = cgroupns ]; then
+		oci_edit "$b" 's|{ "type": "mount" }|{ "type": "mount" }, { "type": "cgroup" }|'
+		root=/
+	fi
+	oci run -b "$b" "$id" </dev/null >"$mi" 2>&1 || fail "run: $(cat "$mi")"
+	assert_match '^ro,nosuid,nodev,noexec,[a-z,]* - tmpfs ' \
+		"$(awk '$5 == "/sys/fs/cgroup" { $1 = $2 = $3 = $4 = $5 = ""; print }' "$mi" | sed 's/^ *//')" \
+		"/sys/fs/cgroup"
+	for h in $(awk '$5 ~ "^/sys/fs/cgroup/[^/]+$" && ($9 == "cgroup" || $9 == "cgroup2") { print $5 }' /proc/self/mountinfo); do
+		line=$(awk -v mp="$h" '$5 == mp { print $4, $6, $(NF - 2) }' "$mi")
+		assert_match "^$root ro,nosuid,nodev,noexec[a-z,]* (cgroup|cgroup2)\$" "$line" "$h in the container"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 1 ] || fail "fewer than two cgroup hierarchies on the host to compare with"
+	assert_eq "$n" "$(awk '$5 ~ "^/sys/fs/cgroup/[^/]+$"' "$mi" | wc -l)" "hierarchies in the container"
+	# The process is in the container's cgroup, which it sees as its root with a namespace.
+	assert_eq 1 "$(sed -n '/^CGROUP$/,$p' "$mi" | grep -c "^[0-9]*:pids:$root\$")" "pids in /proc/self/cgroup"
+	assert_contains "touch: /sys/fs/cgroup/x: Read-only file system" "$(cat "$mi")" "the tmpfs"
+	assert_contains "touch: /sys/fs/cgroup/pids/x: Read-only file system" "$(cat "$mi")" "a hierarchy"
+	oci_assert_gone "$id"
+}
+
+test_cgroup_mount_binds_the_containers_cgroup() { cgroup_mount_case cgm; }
+test_cgroup_mount_in_a_cgroup_namespace() { need_kind cgroup; cgroup_mount_case cgm-ns cgroupns; }
+
 # ---- linux.personality ---------------------------------------------------------------------------
 
 test_personality_linux32() {

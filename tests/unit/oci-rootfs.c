@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -326,6 +327,58 @@ static void validate_sysctl(void **state)
 	expect_invalid(&c, "must be a string");
 }
 
+/* The runtime's mount trees over a socket (oci_rootfs_trees_send / _recv): each fd lands at
+ * its mount's index; a malformed message is refused and closes every fd it carried. */
+static bool fd_open(int fd) { return fcntl(fd, F_GETFD) >= 0; }
+
+static void trees_message(void **state)
+{
+	(void)state;
+	struct oci_mount mounts[4] = { 0 };
+	struct oci_config c = { .mounts = mounts, .n_mounts = 4 };
+	struct nsset_error err = { 0 };
+	int sv[2], fds[4] = { -1, -1, -1, -1 }, got[4];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	fds[1] = open("/", O_PATH | O_CLOEXEC);
+	fds[3] = open("/tmp", O_PATH | O_CLOEXEC);
+	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, fds, &err), 0);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), 0);
+	assert_int_equal(got[0], -1);
+	assert_int_equal(got[2], -1);
+	struct stat a, b;
+	assert_true(got[1] >= 0 && fstat(got[1], &a) == 0 && stat("/", &b) == 0);
+	assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	assert_true(got[3] >= 0 && fstat(got[3], &a) == 0 && stat("/tmp", &b) == 0);
+	assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	oci_rootfs_close_fds(got, 4);
+	/* none at all: a message all the same, nothing received */
+	int none[4] = { -1, -1, -1, -1 };
+	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, none, &err), 0);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(got[i], -1);
+	/* malformed: an index past the mounts (sent for a config of 8), a wrong tag */
+	struct oci_mount more[8] = { 0 };
+	struct oci_config big = { .mounts = more, .n_mounts = 8 };
+	int wide[8] = { -1, -1, -1, -1, -1, -1, -1, open("/", O_PATH | O_CLOEXEC) };
+	assert_int_equal(oci_rootfs_trees_send(sv[0], &big, wide, &err), 0);
+	close(wide[7]);
+	int before = open("/", O_PATH | O_CLOEXEC); /* the lowest free fd */
+	close(before);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), -EPROTO);
+	assert_string_equal(err.msg, "did not receive the mount trees");
+	assert_false(fd_open(before)); /* the fd it brought was closed */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(got[i], -1);
+	assert_int_equal(send(sv[0], "I", 1, 0), 1);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), -EPROTO);
+	/* the peer gone: refused, not a hang */
+	close(sv[0]);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), -EPROTO);
+	close(sv[1]);
+	oci_rootfs_close_fds(fds, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +389,7 @@ int main(void)
 		cmocka_unit_test(validate_mounts),
 		cmocka_unit_test(validate_other),
 		cmocka_unit_test(validate_sysctl),
+		cmocka_unit_test(trees_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
