@@ -131,6 +131,24 @@ static int make_trees(const struct oci_config *c, pid_t pid, const struct oci_cg
 	return r < 0 ? r : 0;
 }
 
+/* The proc trees (oci_rootfs_early_trees) for the child's pid namespace: how many, with *fds
+ * (c->n_mounts entries) to send and close; 0 (nothing to send) when none could be made. */
+static int early_trees(const struct oci_config *c, pid_t pid, int **fds)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	int ns = open(path, O_RDONLY | O_CLOEXEC);
+	*fds = ns >= 0 ? calloc(c->n_mounts ? c->n_mounts : 1, sizeof(int)) : NULL;
+	int n = *fds ? oci_rootfs_early_trees(c, ns, *fds) : 0;
+	if (ns >= 0)
+		close(ns);
+	if (n <= 0) {
+		free(*fds);
+		*fds = NULL;
+	}
+	return n;
+}
+
 /* Write the maps of the child's new user namespace. */
 static int write_maps(const struct oci_config *c, pid_t pid, struct nsset_error *err)
 {
@@ -383,20 +401,33 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	if (x.needs_go) {
 		if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
 			goto kill;
-		bool want = oci_rootfs_needs_idmap_fds(c) || (join_cg && oci_rootfs_wants_cgroup_tree(c));
-		int code = (join_cg ? GO_JOIN_CGROUP : 0) | (want ? GO_MOUNT_TREES : 0);
-		/* Should the child have failed already, its message is read below.  The trees
-		 * are made while the child joins the cgroup and makes its first mounts. */
-		if (oci_sync_send(sv[0], MSG_GO, code, pid, NULL) == 0 && want) {
-			if ((r = make_trees(c, pid, join_cg ? ctr->cg : NULL, &trees, err)) < 0)
-				goto kill;
-			/* A child gone meanwhile (EPIPE) left its message: read below. */
-			struct nsset_error ignored = { 0 };
-			oci_rootfs_trees_send(sv[0], c, trees, &ignored);
+		/* The proc trees now, while the child still makes its namespaces; the others
+		 * after GO, while it joins the cgroup and makes its first mounts. */
+		int n_early = 0;
+		if (oci_rootfs_wants_early_trees(c) && (r = early_trees(c, pid, &trees)) > 0)
+			n_early = r;
+		bool late = oci_rootfs_needs_idmap_fds(c) || (join_cg && oci_rootfs_wants_cgroup_tree(c));
+		int code = (join_cg ? GO_JOIN_CGROUP : 0) | (n_early || late ? GO_MOUNT_TREES : 0);
+		/* Should the child have failed already, its message is read below, and a send
+		 * that fails (EPIPE) does not matter. */
+		struct nsset_error ignored = { 0 };
+		r = oci_sync_send(sv[0], MSG_GO, code, pid, NULL);
+		if (r == 0 && n_early)
+			oci_rootfs_trees_send(sv[0], c, trees, !late, &ignored);
+		if (trees) {
 			oci_rootfs_close_fds(trees, c->n_mounts);
 			free(trees);
 			trees = NULL;
 		}
+		if (r == 0 && late) {
+			if ((r = make_trees(c, pid, join_cg ? ctr->cg : NULL, &trees, err)) < 0)
+				goto kill;
+			oci_rootfs_trees_send(sv[0], c, trees, true, &ignored);
+			oci_rootfs_close_fds(trees, c->n_mounts);
+			free(trees);
+			trees = NULL;
+		}
+		r = 0;
 	}
 	/* While the child makes its root filesystem. */
 	if ((r = keep_config(c, ctr->dirfd, err)) < 0)

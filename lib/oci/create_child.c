@@ -171,7 +171,8 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 		}
 	}
 	pid_t host_pid = 0;
-	int *tree_fds = NULL, trees_sock = -1;
+	int *tree_fds = NULL;
+	struct oci_tree_stream trees = { .sock = -1, .seen = -1 };
 	if (x->needs_go) {
 		child_wait_go(x, &m);
 		host_pid = m.pid;
@@ -182,23 +183,25 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 	}
 	child_join_cgroup(x, &err);
 	if (x->needs_go && (m.code & GO_MOUNT_TREES)) {
-		/* The trees the runtime made (idmapped binds, a cgroup v1 /sys/fs/cgroup), one
-		 * per mount, -1 where none. */
-		tree_fds = calloc(c->n_mounts, sizeof(int));
+		/* The trees the runtime makes (proc, a cgroup v1 /sys/fs/cgroup, idmapped binds),
+		 * one per mount, -1 where none: received before the first mount that may take one
+		 * (oci_rootfs_prepare_opts), or all now, when hooks' messages come first. */
+		tree_fds = calloc(c->n_mounts ? c->n_mounts : 1, sizeof(int));
 		if (!tree_fds) {
 			nsset_fail(&err, ENOMEM, "out of memory");
 			child_fail(x, &err);
 		}
 		for (size_t i = 0; i < c->n_mounts; i++)
 			tree_fds[i] = -1;
-		/* Received before the first mount that may take one (the runtime makes them
-		 * meanwhile), or now, when hooks' messages come first. */
-		trees_sock = x->sock;
-		if ((oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME)) &&
-		    oci_rootfs_trees_recv(x->sock, c, tree_fds, &err) < 0)
-			child_fail(x, &err);
-		if (oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME))
-			trees_sock = -1;
+		trees.sock = x->sock;
+		while ((oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME)) &&
+		       trees.sock >= 0) {
+			bool last = false;
+			if (oci_rootfs_trees_recv(x->sock, c, tree_fds, &trees.seen, &last, &err) < 0)
+				child_fail(x, &err);
+			if (last)
+				trees.sock = -1;
+		}
 	}
 	if ((c->ns_new & NSSET_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		nsset_fail_errno(&err, errno, "cannot make the cgroup namespace");
@@ -229,7 +232,7 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 	/* The cgroup v1 tree of /sys/fs/cgroup from the runtime's record of the container's
 	 * cgroup, not from a new read of /proc/self/mountinfo and /proc/self/cgroup. */
 	struct oci_rootfs_opts ro = { .no_pivot = x->o->no_pivot, .userns_fd = -1,
-				      .mount_fds = tree_fds, .trees_sock = &trees_sock,
+				      .mount_fds = tree_fds, .trees = &trees,
 				      .cgroup = x->cg };
 	if (oci_rootfs_setup(c, &ro, &err) < 0)
 		child_fail(x, &err);

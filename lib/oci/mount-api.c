@@ -98,6 +98,12 @@ static int fs_fail(int fsfd, struct nsset_error *err, int code, const char *what
 int oci_fs_new(const char *type, const char *source, const char *data, unsigned long flags,
 	       const char *what, struct nsset_error *err)
 {
+	return oci_fs_new_pidns(type, source, data, flags, -1, what, err);
+}
+
+int oci_fs_new_pidns(const char *type, const char *source, const char *data, unsigned long flags,
+		     int pidns_fd, const char *what, struct nsset_error *err)
+{
 	int fsfd = fsopen(type, FSOPEN_CLOEXEC);
 	if (fsfd < 0) {
 		if (errno == ENODEV)
@@ -106,6 +112,10 @@ int oci_fs_new(const char *type, const char *source, const char *data, unsigned 
 	}
 	int r = 0;
 	char step[300];
+	if (pidns_fd >= 0 && fsconfig(fsfd, FSCONFIG_SET_FD, "pidns", NULL, pidns_fd) < 0) {
+		r = fs_fail(fsfd, err, errno, what, "option 'pidns'");
+		goto out;
+	}
 	if (source && *source &&
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "source", source, 0) < 0) {
 		r = fs_fail(fsfd, err, errno, what, "source");

@@ -19,6 +19,9 @@ int oci_tree_clone_flags(int dfd, const char *path, bool recursive, unsigned lon
  * (per-mount attributes go to fsmount, superblock ones to fsconfig). */
 int oci_fs_new(const char *type, const char *source, const char *data, unsigned long flags,
 	       const char *what, struct nsset_error *err);
+/* The same for a proc filesystem of the pid namespace PIDNS_FD (-1: the caller's). */
+int oci_fs_new_pidns(const char *type, const char *source, const char *data, unsigned long flags,
+		     int pidns_fd, const char *what, struct nsset_error *err);
 /* Set per-mount attributes from MS_* flags (set) and explicitly cleared MS_* (clear). */
 int oci_tree_set_flags(int fd, bool recursive, unsigned long flags, unsigned long clear,
 		       const char *what, struct nsset_error *err);
@@ -42,6 +45,13 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
  * /sys/fs/cgroup, else from /proc/self/mountinfo.  An fd, or a negative errno. */
 int oci_cgroup_v1_tree(const struct oci_config *c, const struct oci_mount *m,
 		       const struct oci_cgroup *cg, const char *what, struct nsset_error *err);
+/* mount-proc.c: can the runtime make mounts[I] (a proc mount) with its masked and read-only
+ * paths; the detached tree for the pid namespace PIDNS_FD (or a negative errno: the container
+ * process makes it then); is PATH one of those paths, under a proc mount that came as a tree
+ * in MOUNT_FDS? */
+bool oci_proc_tree_wanted(const struct oci_config *c, size_t i);
+int oci_proc_tree(const struct oci_config *c, size_t i, int pidns_fd);
+bool oci_proc_tree_covers(const struct oci_config *c, const int *mount_fds, const char *path);
 /* devices.c, for rootfs.c */
 int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_error *err);
 int oci_devices_validate(const struct oci_config *c, struct nsset_error *err);

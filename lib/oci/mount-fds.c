@@ -42,7 +42,29 @@ static bool cgroup_tree_by_runtime(const struct oci_config *c, const struct oci_
 bool oci_rootfs_may_take_tree(const struct oci_config *c, size_t i)
 {
 	const struct oci_mount *m = &c->mounts[i];
-	return oci_mount_is_bind(m) ? m->idmap : m->type && !strcmp(m->type, "cgroup");
+	return oci_mount_is_bind(m) ? m->idmap
+				    : m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "proc"));
+}
+
+bool oci_rootfs_wants_early_trees(const struct oci_config *c)
+{
+	for (size_t i = 0; i < c->n_mounts; i++)
+		if (oci_proc_tree_wanted(c, i))
+			return true;
+	return false;
+}
+
+int oci_rootfs_early_trees(const struct oci_config *c, int pidns_fd, int *fds)
+{
+	int n = 0;
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		fds[i] = oci_proc_tree_wanted(c, i) ? oci_proc_tree(c, i, pidns_fd) : -1;
+		if (fds[i] < 0)
+			fds[i] = -1; /* the container process makes it */
+		else
+			n++;
+	}
+	return n;
 }
 
 bool oci_rootfs_wants_cgroup_tree(const struct oci_config *c)
@@ -78,7 +100,7 @@ int oci_rootfs_runtime_trees(const struct oci_config *c, const struct oci_cgroup
 	return n;
 }
 
-int oci_rootfs_trees_send(int sock, const struct oci_config *c, const int *fds,
+int oci_rootfs_trees_send(int sock, const struct oci_config *c, const int *fds, bool last,
 			  struct nsset_error *err)
 {
 	int live[MAX_FDS];
@@ -92,7 +114,7 @@ int oci_rootfs_trees_send(int sock, const struct oci_config *c, const int *fds,
 		idx[k] = (uint16_t)i;
 		live[k++] = fds[i];
 	}
-	char tag = 'M';
+	char tag = last ? 'E' : 'M';
 	struct iovec iov[2] = { { .iov_base = &tag, .iov_len = 1 },
 				{ .iov_base = idx, .iov_len = k * sizeof(uint16_t) } };
 	union {
@@ -115,8 +137,8 @@ int oci_rootfs_trees_send(int sock, const struct oci_config *c, const int *fds,
 	return 0;
 }
 
-int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds,
-			  struct nsset_error *err)
+int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds, long *seen,
+			  bool *last, struct nsset_error *err)
 {
 	char tag = 0;
 	uint16_t idx[MAX_FDS];
@@ -128,8 +150,6 @@ int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds,
 	} u;
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
-	for (size_t i = 0; i < c->n_mounts; i++)
-		fds[i] = -1;
 	ssize_t n;
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
@@ -145,20 +165,22 @@ int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds,
 		memcpy(got + k, CMSG_DATA(cm), sizeof(int) * m);
 		k += m;
 	}
-	bool ok = n >= 1 && tag == 'M' && (size_t)(n - 1) == k * sizeof(uint16_t) &&
+	bool ok = n >= 1 && (tag == 'M' || tag == 'E') && (size_t)(n - 1) == k * sizeof(uint16_t) &&
 		  !(msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC));
 	for (size_t j = 0; ok && j < k; j++)
-		ok = idx[j] < c->n_mounts && fds[idx[j]] < 0;
+		ok = idx[j] < c->n_mounts && fds[idx[j]] < 0 && (j == 0 || idx[j] > idx[j - 1]);
 	for (size_t j = 0; j < k; j++) {
-		if (ok)
-			fds[idx[j]] = got[j];
-		else
+		if (!ok) {
 			close(got[j]);
+			continue;
+		}
+		fds[idx[j]] = got[j];
+		if ((long)idx[j] > *seen)
+			*seen = idx[j];
 	}
-	if (!ok) {
-		oci_rootfs_close_fds(fds, c->n_mounts);
+	if (!ok)
 		return nsset_fail(err, EPROTO, "did not receive the mount trees");
-	}
+	*last = tag == 'E';
 	return 0;
 }
 
@@ -170,7 +192,7 @@ int oci_rootfs_idmap_send(int sock, const struct oci_config *c, int userns_fd,
 		return nsset_fail(err, ENOMEM, "out of memory");
 	int r = oci_rootfs_open_idmapped(c, userns_fd, fds, err);
 	if (r == 0)
-		r = oci_rootfs_trees_send(sock, c, fds, err);
+		r = oci_rootfs_trees_send(sock, c, fds, true, err);
 	oci_rootfs_close_fds(fds, c->n_mounts);
 	free(fds);
 	return r;
@@ -179,5 +201,14 @@ int oci_rootfs_idmap_send(int sock, const struct oci_config *c, int userns_fd,
 int oci_rootfs_idmap_recv(int sock, const struct oci_config *c, int *fds,
 			  struct nsset_error *err)
 {
-	return oci_rootfs_trees_recv(sock, c, fds, err);
+	long seen = -1;
+	bool last = false;
+	for (size_t i = 0; i < c->n_mounts; i++)
+		fds[i] = -1;
+	int r = oci_rootfs_trees_recv(sock, c, fds, &seen, &last, err);
+	if (r == 0 && !last)
+		r = nsset_fail(err, EPROTO, "the idmapped mounts came in more than one message");
+	if (r < 0)
+		oci_rootfs_close_fds(fds, c->n_mounts);
+	return r;
 }

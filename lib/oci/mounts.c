@@ -339,6 +339,9 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 		} else if (r < 0 && err) {
 			*err = first;
 		}
+	} else if (!strcmp(type, "proc") && o && o->mount_fds && o->mount_fds[i] >= 0) {
+		/* the runtime's, its masked and read-only paths in place (mount-proc.c) */
+		r = finish(m, o->mount_fds[i], dst, false, true, what, err);
 	} else {
 		r = mount_fs(m, type, m->data, dst, o, what, err);
 	}

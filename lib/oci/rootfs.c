@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -149,11 +150,25 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 		return nsset_fail_errno(err, errno, "root.path: %s", root);
 
 	for (size_t i = 0; r == 0 && i < c->n_mounts; i++) {
-		int *sock = o && o->mount_fds ? o->trees_sock : NULL;
-		if (sock && *sock >= 0 && oci_rootfs_may_take_tree(c, i)) {
-			/* the runtime's trees, made while we made the mounts before this one */
-			r = oci_rootfs_trees_recv(*sock, c, (int *)o->mount_fds, err);
-			*sock = -1;
+		struct oci_tree_stream *t = o && o->mount_fds ? o->trees : NULL;
+		/* the runtime's trees, made while we made the mounts before this one */
+		while (r == 0 && t && t->sock >= 0 && t->seen < (long)i &&
+		       oci_rootfs_may_take_tree(c, i)) {
+			bool last = false, *had = calloc(i + 1, sizeof(bool));
+			int *fds = (int *)o->mount_fds;
+			for (size_t j = 0; had && j < i; j++)
+				had[j] = fds[j] >= 0;
+			r = had ? oci_rootfs_trees_recv(t->sock, c, fds, &t->seen, &last, err)
+				: nsset_fail(err, ENOMEM, "out of memory");
+			/* a tree for a mount already made here comes too late: not used */
+			for (size_t j = 0; had && j < i; j++)
+				if (!had[j] && fds[j] >= 0) {
+					close(fds[j]);
+					fds[j] = -1;
+				}
+			free(had);
+			if (last)
+				t->sock = -1;
 		}
 		if (r == 0)
 			r = oci_mount_one(c, i, rootfd, o, err);
@@ -229,16 +244,26 @@ static int readonly_path(int rootfd, const char *path, size_t i, struct nsset_er
 
 int oci_rootfs_finalize(const struct oci_config *c, struct nsset_error *err)
 {
+	return oci_rootfs_finalize_opts(c, NULL, err);
+}
+
+int oci_rootfs_finalize_opts(const struct oci_config *c, const struct oci_rootfs_opts *o,
+			     struct nsset_error *err)
+{
+	const int *given = o ? o->mount_fds : NULL;
 	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return nsset_fail_errno(err, errno, "cannot open /");
 	int r = 0, empty = -1;
+	/* (those under a /proc the runtime made are in place already) */
 	for (size_t i = 0; r == 0 && i < c->n_masked_paths; i++)
-		r = mask_path(rootfd, c->masked_paths[i], i, &empty, err);
+		if (!oci_proc_tree_covers(c, given, c->masked_paths[i]))
+			r = mask_path(rootfd, c->masked_paths[i], i, &empty, err);
 	if (empty >= 0)
 		close(empty);
 	for (size_t i = 0; r == 0 && i < c->n_readonly_paths; i++)
-		r = readonly_path(rootfd, c->readonly_paths[i], i, err);
+		if (!oci_proc_tree_covers(c, given, c->readonly_paths[i]))
+			r = readonly_path(rootfd, c->readonly_paths[i], i, err);
 	if (r == 0 && c->root_readonly)
 		r = oci_tree_set_flags(rootfd, false, MS_RDONLY, 0, "root.readonly", err);
 	if (r == 0 && c->rootfs_propagation) {
@@ -272,7 +297,7 @@ int oci_rootfs_setup(const struct oci_config *c, const struct oci_rootfs_opts *o
 	if (r == 0)
 		r = oci_sysctl_apply(c, err);
 	if (r == 0)
-		r = oci_rootfs_finalize(c, err);
+		r = oci_rootfs_finalize_opts(c, o, err);
 	return r;
 }
 

@@ -24,6 +24,13 @@
 
 struct oci_cgroup;
 
+/* The receiving side of the runtime's mount trees: the socket (-1 once the last message
+ * came) and the highest mount index received so far (-1). */
+struct oci_tree_stream {
+	int sock;
+	long seen;
+};
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -33,10 +40,10 @@ struct oci_rootfs_opts {
 	 * (c->n_mounts entries, -1 where none), or NULL.  The child attaches them; it does not
 	 * close them. */
 	const int *mount_fds;
-	/* Where the runtime's trees are still to come from: a socket to receive them on (into
-	 * mount_fds, oci_rootfs_trees_recv) before the first mount that may take one, then set
-	 * to -1; NULL or -1 when they are in mount_fds already (or none come). */
-	int *trees_sock;
+	/* The runtime's trees still to come (into mount_fds), or NULL: they arrive in messages
+	 * (oci_rootfs_trees_recv) in the order of their mounts; before the first mount that
+	 * may take one, messages are received until one reaches that mount or is the last. */
+	struct oci_tree_stream *trees;
 	/* The container's user namespace, for idmapped mounts done in the child itself (when
 	 * the filesystem allows it), -1 / 0 = /proc/self/ns/user. */
 	int userns_fd;
@@ -62,6 +69,9 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 			    struct nsset_error *err);
 /* After prepare (and sysctl): maskedPaths, readonlyPaths, root.readonly, rootfsPropagation. */
 int oci_rootfs_finalize(const struct oci_config *c, struct nsset_error *err);
+/* The same, leaving alone the paths under a proc mount that came as a tree in o->mount_fds. */
+int oci_rootfs_finalize_opts(const struct oci_config *c, const struct oci_rootfs_opts *o,
+			     struct nsset_error *err);
 /* hostname / domainname (needs a UTS namespace in the config when set). */
 int oci_set_hostname(const struct oci_config *c, struct nsset_error *err);
 /* Write linux.sysctl into /proc/sys (the container's /proc, after prepare). */
@@ -90,21 +100,28 @@ int oci_rootfs_idmap_send(int sock, const struct oci_config *c, int userns_fd,
 			  struct nsset_error *err);
 int oci_rootfs_idmap_recv(int sock, const struct oci_config *c, int *fds,
 			  struct nsset_error *err);
-/* Every tree the runtime makes for the container process (fds[c->n_mounts], -1 where none):
- * the idmapped binds when userns_fd >= 0, and, with CG and neither a user nor a cgroup
- * namespace, each cgroup v1 /sys/fs/cgroup mount (oci_cgroup_v1_tree).  Returns how many, or
- * a negative errno with every fd closed. */
+/* The trees the runtime makes for the container process, fds[c->n_mounts] (-1 where none):
+ * early, once the container process exists (PIDNS_FD: its pid namespace), the proc mounts it
+ * can make with their masked and read-only paths (oci_proc_tree_wanted), a tree dropped
+ * rather than failed; late, the idmapped binds (userns_fd >= 0) and, with CG and neither a
+ * user nor a cgroup namespace, each cgroup v1 /sys/fs/cgroup mount (oci_cgroup_v1_tree).
+ * Each returns how many it made, or a negative errno with every fd of its own closed. */
+int oci_rootfs_early_trees(const struct oci_config *c, int pidns_fd, int *fds);
 int oci_rootfs_runtime_trees(const struct oci_config *c, const struct oci_cgroup *cg,
 			     int userns_fd, int *fds, struct nsset_error *err);
-/* One message: 'M', the mounts' indexes (uint16), the trees (SCM_RIGHTS).  recv fills
- * fds[c->n_mounts] (-1 where none); a malformed message closes everything it brought. */
-int oci_rootfs_trees_send(int sock, const struct oci_config *c, const int *fds,
-			  struct nsset_error *err);
-int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds,
-			  struct nsset_error *err);
-/* Does the config have a cgroup mount that oci_rootfs_runtime_trees makes (given a cgroup)? */
+/* Does the config have a mount that oci_rootfs_early_trees / oci_rootfs_runtime_trees (given
+ * a cgroup) would make? */
+bool oci_rootfs_wants_early_trees(const struct oci_config *c);
 bool oci_rootfs_wants_cgroup_tree(const struct oci_config *c);
-/* Can mounts[i] be one of those trees (an idmapped bind, a cgroup mount)? */
+/* One message: 'M' (more follow) or 'E' (the last), the mounts' indexes (uint16, ascending),
+ * the trees (SCM_RIGHTS).  recv stores each into fds[index] (an index already set, or out of
+ * range, makes the message malformed: everything it brought is closed), raises *seen to the
+ * highest index and sets *last. */
+int oci_rootfs_trees_send(int sock, const struct oci_config *c, const int *fds, bool last,
+			  struct nsset_error *err);
+int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds, long *seen,
+			  bool *last, struct nsset_error *err);
+/* Can mounts[i] be one of those trees (an idmapped bind, a proc or cgroup mount)? */
 bool oci_rootfs_may_take_tree(const struct oci_config *c, size_t i);
 
 /* ---- helpers shared by lib/oci/{rootfs,mounts,devices,paths,sysctl}.c (and unit tests) ---- */

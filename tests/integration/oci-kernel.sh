@@ -172,6 +172,50 @@ cgroup_mount_case() { # ID [cgroupns]
 test_cgroup_mount_binds_the_containers_cgroup() { cgroup_mount_case cgm; }
 test_cgroup_mount_in_a_cgroup_namespace() { need_kind cgroup; cgroup_mount_case cgm-ns cgroupns; }
 
+# ---- /proc: the runtime's tree or the container process's --------------------------------------
+
+# The container's /proc is a proc of its pid namespace, with the masked paths (a null device
+# for a file, an empty read-only tmpfs for a directory) and the read-only paths in place.  The
+# runtime makes it while the container process makes its namespaces; with a sysctl (written
+# into /proc/sys first) or a masked path through a symlink (/proc/self) the container process
+# makes it instead, with the same result.
+# "ROOT OPTIONS FSTYPE" of mount point MP in the mountinfo text MI.
+mount_line() { # MI MP
+	awk -v mp="$2" '$5 == mp { for (i = 7; $i != "-"; i++) ; print $4, $6, $(i + 1) }' <<<"$1"
+}
+
+proc_case() { # ID [sysctl|symlink]
+	local b=$TMPDIR_TEST/b id=$1 out mi
+	oci_bundle "$b" '[ "sh", "-c", "cat /proc/1/comm; cat /proc/self/mountinfo; stat -c \"%F %t:%T\" /proc/keys /proc/timer_list; ls -A /proc/acpi | wc -l; touch /proc/acpi/x 2>&1; echo x 2>&1 > /proc/sys/kernel/domainname; cat /proc/sys/net/ipv4/ip_default_ttl; wc -c < /proc/1/status" ]'
+	case ${2:-} in
+	sysctl) oci_edit "$b" 's|"linux": {|"linux": { "sysctl": { "net.ipv4.ip_default_ttl": "42" },|' ;;
+	symlink) oci_edit "$b" 's|"maskedPaths": \[|"maskedPaths": [ "/proc/self/status",|' ;;
+	esac
+	out=$(oci run -b "$b" "$id" </dev/null 2>&1) || fail "run: $out"
+	mi=$(grep -E '^[0-9]+ [0-9]+ ' <<<"$out")
+	assert_eq sh "$(head -n 1 <<<"$out")" "/proc/1/comm (the container's pid namespace)"
+	assert_match '^/ rw,[a-z,]* proc$' "$(mount_line "$mi" /proc)" "/proc"
+	assert_match '^/null [a-z,]* tmpfs$' "$(mount_line "$mi" /proc/keys)" "/proc/keys masked"
+	assert_contains "character special file 1:3" "$(grep -F 'character special' <<<"$out" | head -n 1)" "/proc/keys"
+	assert_match '^/ ro,[a-z,]* tmpfs$' "$(mount_line "$mi" /proc/acpi)" "/proc/acpi masked"
+	assert_match '^/sys ro,[a-z,]* proc$' "$(mount_line "$mi" /proc/sys)" "/proc/sys read-only"
+	assert_contains "touch: /proc/acpi/x: Read-only file system" "$out" "/proc/acpi"
+	assert_contains "can't create /proc/sys/kernel/domainname: Read-only file system" "$out" "/proc/sys"
+	if [ "${2:-}" = sysctl ]; then
+		assert_eq 42 "$(tail -n 2 <<<"$out" | head -n 1)" "net.ipv4.ip_default_ttl"
+	fi
+	if [ "${2:-}" = symlink ]; then
+		assert_eq 0 "$(tail -n 1 <<<"$out")" "/proc/1/status (masked through /proc/self)"
+	else
+		assert_ne 0 "$(tail -n 1 <<<"$out")" "/proc/1/status (not masked)"
+	fi
+	oci_assert_gone "$id"
+}
+
+test_proc_is_the_containers_with_masked_and_readonly_paths() { need_kind pid; proc_case proc1; }
+test_proc_with_a_sysctl() { need_kind pid; need_kind net; proc_case proc2 sysctl; }
+test_proc_with_a_masked_path_through_a_symlink() { need_kind pid; proc_case proc3 symlink; }
+
 # ---- linux.personality ---------------------------------------------------------------------------
 
 test_personality_linux32() {

@@ -328,8 +328,16 @@ static void validate_sysctl(void **state)
 }
 
 /* The runtime's mount trees over a socket (oci_rootfs_trees_send / _recv): each fd lands at
- * its mount's index; a malformed message is refused and closes every fd it carried. */
+ * its mount's index, in messages ('M' more, 'E' the last); a malformed message is refused and
+ * closes every fd it carried. */
 static bool fd_open(int fd) { return fcntl(fd, F_GETFD) >= 0; }
+
+static bool same_file(int fd, const char *path)
+{
+	struct stat a, b;
+	return fd >= 0 && fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
 
 static void trees_message(void **state)
 {
@@ -337,44 +345,64 @@ static void trees_message(void **state)
 	struct oci_mount mounts[4] = { 0 };
 	struct oci_config c = { .mounts = mounts, .n_mounts = 4 };
 	struct nsset_error err = { 0 };
-	int sv[2], fds[4] = { -1, -1, -1, -1 }, got[4];
+	int sv[2], fds[4] = { -1, -1, -1, -1 }, got[4] = { -1, -1, -1, -1 };
+	long seen = -1;
+	bool last = true;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	/* two messages: index 1 (more follow), then 3 (the last) */
 	fds[1] = open("/", O_PATH | O_CLOEXEC);
+	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, fds, false, &err), 0);
+	close(fds[1]);
+	fds[1] = -1;
 	fds[3] = open("/tmp", O_PATH | O_CLOEXEC);
-	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, fds, &err), 0);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), 0);
+	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, fds, true, &err), 0);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), 0);
+	assert_false(last);
+	assert_int_equal(seen, 1);
+	assert_true(same_file(got[1], "/"));
+	assert_int_equal(got[3], -1);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), 0);
+	assert_true(last);
+	assert_int_equal(seen, 3);
 	assert_int_equal(got[0], -1);
 	assert_int_equal(got[2], -1);
-	struct stat a, b;
-	assert_true(got[1] >= 0 && fstat(got[1], &a) == 0 && stat("/", &b) == 0);
-	assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
-	assert_true(got[3] >= 0 && fstat(got[3], &a) == 0 && stat("/tmp", &b) == 0);
-	assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	assert_true(same_file(got[1], "/"));
+	assert_true(same_file(got[3], "/tmp"));
+	/* a second tree for a mount that has one: malformed, its fd closed, got[] kept */
+	int before = open("/", O_PATH | O_CLOEXEC); /* the lowest free fd */
+	close(before);
+	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, fds, true, &err), 0);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), -EPROTO);
+	assert_string_equal(err.msg, "did not receive the mount trees");
+	assert_false(fd_open(before));
+	assert_true(same_file(got[3], "/tmp"));
 	oci_rootfs_close_fds(got, 4);
 	/* none at all: a message all the same, nothing received */
 	int none[4] = { -1, -1, -1, -1 };
-	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, none, &err), 0);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), 0);
+	seen = -1;
+	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, none, true, &err), 0);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), 0);
+	assert_true(last);
+	assert_int_equal(seen, -1);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(got[i], -1);
-	/* malformed: an index past the mounts (sent for a config of 8), a wrong tag */
+	/* an index past the mounts (sent for a config of 8): refused, the fd closed */
 	struct oci_mount more[8] = { 0 };
 	struct oci_config big = { .mounts = more, .n_mounts = 8 };
 	int wide[8] = { -1, -1, -1, -1, -1, -1, -1, open("/", O_PATH | O_CLOEXEC) };
-	assert_int_equal(oci_rootfs_trees_send(sv[0], &big, wide, &err), 0);
+	assert_int_equal(oci_rootfs_trees_send(sv[0], &big, wide, true, &err), 0);
 	close(wide[7]);
-	int before = open("/", O_PATH | O_CLOEXEC); /* the lowest free fd */
+	before = open("/", O_PATH | O_CLOEXEC);
 	close(before);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), -EPROTO);
-	assert_string_equal(err.msg, "did not receive the mount trees");
-	assert_false(fd_open(before)); /* the fd it brought was closed */
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), -EPROTO);
+	assert_false(fd_open(before));
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(got[i], -1);
+	/* a wrong tag; the peer gone: refused, not a hang */
 	assert_int_equal(send(sv[0], "I", 1, 0), 1);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), -EPROTO);
-	/* the peer gone: refused, not a hang */
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), -EPROTO);
 	close(sv[0]);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &err), -EPROTO);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), -EPROTO);
 	close(sv[1]);
 	oci_rootfs_close_fds(fds, 4);
 }
