@@ -131,21 +131,21 @@ static int make_trees(const struct oci_config *c, pid_t pid, const struct oci_cg
 	return r < 0 ? r : 0;
 }
 
-/* The proc trees (oci_rootfs_early_trees) for the child's pid namespace: how many, with *fds
- * (c->n_mounts entries) to send and close; 0 (nothing to send) when none could be made. */
+/* The proc trees (oci_rootfs_early_trees) for the child's pid namespace: how many (0 when
+ * none could be made: the child makes them), with *fds (c->n_mounts entries, -1 where none)
+ * to send and close; -ENOMEM without *fds. */
 static int early_trees(const struct oci_config *c, pid_t pid, int **fds)
 {
 	char path[64];
+	if (!(*fds = calloc(c->n_mounts ? c->n_mounts : 1, sizeof(int))))
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_mounts; i++)
+		(*fds)[i] = -1;
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
 	int ns = open(path, O_RDONLY | O_CLOEXEC);
-	*fds = ns >= 0 ? calloc(c->n_mounts ? c->n_mounts : 1, sizeof(int)) : NULL;
-	int n = *fds ? oci_rootfs_early_trees(c, ns, *fds) : 0;
+	int n = ns >= 0 ? oci_rootfs_early_trees(c, ns, *fds) : 0;
 	if (ns >= 0)
 		close(ns);
-	if (n <= 0) {
-		free(*fds);
-		*fds = NULL;
-	}
 	return n;
 }
 
@@ -401,23 +401,27 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	if (x.needs_go) {
 		if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
 			goto kill;
-		/* The proc trees now, while the child still makes its namespaces; the others
-		 * after GO, while it joins the cgroup and makes its first mounts. */
-		int n_early = 0;
-		if (oci_rootfs_wants_early_trees(c) && (r = early_trees(c, pid, &trees)) > 0)
-			n_early = r;
+		/* The trees after GO, while the child joins the cgroup and makes its first
+		 * mounts: /proc first (its first mount), then the others. */
+		bool early = oci_rootfs_wants_early_trees(c);
 		bool late = oci_rootfs_needs_idmap_fds(c) || (join_cg && oci_rootfs_wants_cgroup_tree(c));
-		int code = (join_cg ? GO_JOIN_CGROUP : 0) | (n_early || late ? GO_MOUNT_TREES : 0);
+		int code = (join_cg ? GO_JOIN_CGROUP : 0) | (early || late ? GO_MOUNT_TREES : 0);
 		/* Should the child have failed already, its message is read below, and a send
 		 * that fails (EPIPE) does not matter. */
 		struct nsset_error ignored = { 0 };
 		r = oci_sync_send(sv[0], MSG_GO, code, pid, NULL);
-		if (r == 0 && n_early)
+		if (r == 0 && early) {
+			/* none made: an empty message all the same (the child waits for one) */
+			if (early_trees(c, pid, &trees) < 0) {
+				r = nsset_fail(err, ENOMEM, "out of memory");
+				goto kill;
+			}
 			oci_rootfs_trees_send(sv[0], c, trees, !late, &ignored);
-		if (trees) {
-			oci_rootfs_close_fds(trees, c->n_mounts);
-			free(trees);
-			trees = NULL;
+			if (trees) {
+				oci_rootfs_close_fds(trees, c->n_mounts);
+				free(trees);
+				trees = NULL;
+			}
 		}
 		if (r == 0 && late) {
 			if ((r = make_trees(c, pid, join_cg ? ctr->cg : NULL, &trees, err)) < 0)

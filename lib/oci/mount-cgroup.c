@@ -7,6 +7,13 @@
 #include "oci/cgroup_internal.h"
 #include "mount-api.h"
 
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 
@@ -71,12 +79,33 @@ static void hier_free(struct hier *h, size_t *n)
 	*n = 0;
 }
 
+/* A directory of the host's /sys/fs/cgroup on which a cgroup hierarchy is mounted. */
+static bool is_hierarchy(const struct cgroup_dir *d, const char *name)
+{
+	struct statfs sfs;
+	char path[128];
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", name);
+	return d->dir && statfs(path, &sfs) == 0 &&
+	       (sfs.f_type == CGROUP_SUPER_MAGIC || sfs.f_type == CGROUP2_SUPER_MAGIC);
+}
+
 static bool runtime_hierarchies(const struct oci_cgroup *cg, const struct cgroup_dir *d,
 				struct hier *h, size_t *n)
 {
 	*n = 0;
-	if (!d->complete || cg->n != d->n_dirs || cg->n > MAX_HIER)
+	if (!d->complete || cg->n > d->n_dirs || cg->n > MAX_HIER)
 		return false;
+	/* every other directory there must be an empty mount point (a hierarchy unmounted, as
+	 * the unified one of a hybrid host made v1-only): one with a hierarchy on it is missing
+	 * from the record */
+	for (size_t k = 0; k < d->n_dirs && cg->n < d->n_dirs; k++) {
+		bool known = false;
+		for (size_t i = 0; i < cg->n && !known; i++)
+			known = !strncmp(cg->h[i].mount, "/sys/fs/cgroup/", 15) &&
+				!strcmp(cg->h[i].mount + 15, d->dirs[k]);
+		if (!known && is_hierarchy(d, d->dirs[k]))
+			return false;
+	}
 	for (size_t i = 0; i < cg->n; i++) {
 		const struct oci_cgroup_hier *x = &cg->h[i];
 		const char *name = x->mount + 15;
