@@ -32,15 +32,34 @@ void oci_warn(const char *fmt, ...)
 	warn_fn(msg);
 }
 
+/* RFC 3339 in UTC with nanoseconds.  The civil date from the days since the epoch (Howard
+ * Hinnant's days_from_civil, inverted) rather than gmtime_r, whose first call reads the time
+ * zone file (/etc/localtime) for nothing. */
 void oci_now(char *buf, size_t size)
 {
 	struct timespec ts;
-	struct tm tm;
-	char base[32];
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+	oci_format_time(ts.tv_sec, ts.tv_nsec, buf, size);
+}
+
+void oci_format_time(long long sec, long nsec, char *buf, size_t size)
+{
+	long long days = sec / 86400, secs = sec % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	days += 719468;
+	long long era = (days >= 0 ? days : days - 146096) / 146097;
+	long long doe = days - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	long long day = doy - (153 * mp + 2) / 5 + 1;
+	long long month = mp < 10 ? mp + 3 : mp - 9;
+	long long year = yoe + era * 400 + (month <= 2);
+	snprintf(buf, size, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09ldZ", year, month, day,
+		 secs / 3600, secs / 60 % 60, secs % 60, nsec);
 }
 
 static int ctr_open(const char *root, const char *id, bool lock, struct oci_ctr *c,

@@ -51,6 +51,8 @@ void oci_set_warn(void (*fn)(const char *msg));
 
 /* The RFC 3339 time now, into buf. */
 void oci_now(char *buf, size_t size);
+/* The same for SEC.NSEC seconds since the epoch (UTC, "YYYY-MM-DDTHH:MM:SS.NNNNNNNNNZ"). */
+void oci_format_time(long long sec, long nsec, char *buf, size_t size);
 /* Write "PID" to path (atomically). */
 int oci_write_pid_file(const char *path, pid_t pid, struct nsset_error *err);
 /* Open the pty master in the calling process's mount namespace (/dev/ptmx), set the size,

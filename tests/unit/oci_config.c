@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "nsset.h"
 #include "oci/config.h"
 #include "oci/state.h"
+#include "oci/engine.h"
 
 /* The pid namespace last, so that the indices of the others do not depend on the build. */
 #if NSSET_BUILD_PID_NS
@@ -341,6 +343,31 @@ static void names(void **state)
 	assert_int_equal(oci_propagation_by_name("rpublic", &f), -EINVAL);
 }
 
+/* The state's timestamps: what gmtime_r + strftime give, over four centuries of leap years
+ * and around the epoch. */
+static void timestamps(void **state)
+{
+	(void)state;
+	char got[64], want[64], base[32];
+	long long points[] = { 0, 1, 59, 86399, 86400, 951782400 /* 2000-02-29 */,
+			       4107542399LL /* 2100-02-28T23:59:59 */, 4107542400LL,
+			       1795255651LL, 253402300799LL /* 9999-12-31T23:59:59 */ };
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]) + 20000; i++) {
+		long long t = i < sizeof(points) / sizeof(points[0])
+				      ? points[i]
+				      : (long long)(i * 7919 % 20000) * 631151 + (long long)i * 86399;
+		time_t tt = (time_t)t;
+		struct tm tm;
+		assert_non_null(gmtime_r(&tt, &tm));
+		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(want, sizeof(want), "%s.%09ldZ", base, 123456789L);
+		oci_format_time(t, 123456789L, got, sizeof(got));
+		assert_string_equal(got, want);
+	}
+	oci_now(got, sizeof(got));
+	assert_int_equal(strlen(got), strlen("2026-01-01T00:00:00.000000000Z"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +379,7 @@ int main(void)
 		cmocka_unit_test(process_file),
 		cmocka_unit_test(ids),
 		cmocka_unit_test(names),
+		cmocka_unit_test(timestamps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
