@@ -3,6 +3,7 @@
  * cgroup_resources.c. */
 #include "internal.h"
 #include "oci/cgroup_internal.h"
+#include "oci/rootfs.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -121,20 +122,6 @@ struct mnt {
 	bool v2;
 };
 
-static void unescape(char *s) /* mountinfo escapes " \t\n\\" as \ooo */
-{
-	char *o = s;
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
-			*o++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
 static int read_mounts(struct mnt **out, size_t *n)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -156,8 +143,8 @@ static int read_mounts(struct mnt **out, size_t *n)
 			continue;
 		if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2)
 			continue;
-		unescape(root);
-		unescape(point);
+		oci_mountinfo_unescape(root);
+		oci_mountinfo_unescape(point);
 		struct mnt *m = realloc(*out, (*n + 1) * sizeof(**out));
 		if (!m)
 			break;

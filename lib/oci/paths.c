@@ -298,3 +298,17 @@ int oci_open_in_root(int rootfd, const char *path, int create)
 	}
 	return walk(rootfd, path, create);
 }
+
+void oci_mountinfo_unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
+			*o++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}

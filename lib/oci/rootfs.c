@@ -92,10 +92,71 @@ static int parent_mount_private(const char *path, struct nsset_error *err)
 	return r;
 }
 
+/* Is the mount point MP (absolute, cleaned) ROOT itself, under it, or one of its ancestors? */
+static bool on_root_path(const char *mp, const char *root)
+{
+	size_t m = strlen(mp), r = strlen(root);
+	if (!strcmp(mp, "/") || !strcmp(mp, root))
+		return true;
+	if (m < r) /* an ancestor of the root */
+		return !strncmp(root, mp, m) && root[m] == '/';
+	return !strncmp(mp, root, r) && mp[r] == '/'; /* under it */
+}
+
+/* --no-pivot: the host's mounts stay in the namespace under a moved root (chroot), where a
+ * process that escapes the chroot would find them.  Detach every one that is neither the root
+ * filesystem, under it, nor an ancestor of it (those hold it up), as runc does before its
+ * MS_MOVE; private first, so that nothing propagates to the host's peers. */
+static int detach_outside(const char *root, struct nsset_error *err)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL, point[PATH_MAX];
+	size_t cap = 0;
+	if (!f)
+		return nsset_fail_errno(err, errno, "--no-pivot: cannot read /proc/self/mountinfo");
+	char (*todo)[PATH_MAX] = NULL;
+	size_t n = 0;
+	int r = 0;
+	while (r == 0 && getline(&line, &cap, f) > 0) {
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+			continue;
+		oci_mountinfo_unescape(point);
+		if (on_root_path(point, root))
+			continue;
+		char (*more)[PATH_MAX] = realloc(todo, (n + 1) * sizeof(*todo));
+		if (!more) {
+			r = nsset_fail(err, ENOMEM, "out of memory");
+			break;
+		}
+		todo = more;
+		snprintf(todo[n++], PATH_MAX, "%s", point);
+	}
+	free(line);
+	fclose(f);
+	/* Deepest last in mountinfo order: a parent's detach takes its children along. */
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (mount(NULL, todo[i], NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    umount2(todo[i], MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
+			if (errno == EINVAL || errno == ENOENT)
+				continue; /* gone with a parent, or no longer a mount point */
+			r = nsset_fail_errno(err, errno, "--no-pivot: cannot detach the host's %s", todo[i]);
+		}
+	}
+	free(todo);
+	return r;
+}
+
 /* ALL_PRIVATE: every mount of the namespace was made private beforehand (the default
  * rootfsPropagation), so the old root needs no MS_SLAVE pass before it is detached. */
-static int do_pivot(int rootfd, bool no_pivot, bool all_private, struct nsset_error *err)
+static int do_pivot(int rootfd, const char *root, bool no_pivot, bool all_private,
+		    struct nsset_error *err)
 {
+	char clean[PATH_MAX];
+	int r;
+	if (no_pivot && !realpath(root, clean))
+		return nsset_fail_errno(err, errno, "root.path: %s", root);
+	if (no_pivot && (r = detach_outside(clean, err)) < 0)
+		return r;
 	if (fchdir(rootfd) < 0)
 		return nsset_fail_errno(err, errno, "root.path: cannot enter the root filesystem");
 	if (no_pivot) {
@@ -110,7 +171,7 @@ static int do_pivot(int rootfd, bool no_pivot, bool all_private, struct nsset_er
 	int old = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
 	if (old < 0)
 		return nsset_fail_errno(err, errno, "cannot open the old root");
-	int r = 0;
+	r = 0;
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		r = nsset_fail_errno(err, errno, "root.path: pivot_root");
 	/* The old root is now stacked under ".": detach it, without propagating to the host. */
@@ -176,7 +237,7 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 	if (r == 0)
 		r = oci_devices_create(c, rootfd, err);
 	if (r == 0)
-		r = do_pivot(rootfd, o && o->no_pivot, start == MS_PRIVATE, err);
+		r = do_pivot(rootfd, root, o && o->no_pivot, start == MS_PRIVATE, err);
 	close(rootfd);
 	return r;
 }

@@ -129,6 +129,8 @@ bool oci_rootfs_may_take_tree(const struct oci_config *c, size_t i);
 /* Lexically clean an absolute path ("//a/./b/../c" -> "/a/c").  -EINVAL when not absolute,
  * -EXDEV when a ".." climbs above "/", -ENAMETOOLONG when it does not fit in size. */
 int oci_path_clean(const char *in, char *out, size_t size);
+/* Undo mountinfo's escapes (" \t\n\\" written as \ooo) in place. */
+void oci_mountinfo_unescape(char *s);
 /* Open PATH inside ROOTFD as if ROOTFD were "/" (openat2 RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS,
  * or a component walk with O_NOFOLLOW when openat2 is missing).  O_PATH|O_CLOEXEC fd or -errno.
  * create: 0 = must exist, 'd' = make missing directories, 'f' = directories + an empty file

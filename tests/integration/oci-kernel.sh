@@ -91,12 +91,14 @@ ls -a /.. | tr '\n' ' '
 echo
 exec sleep 1000
 EOF
-	local b=$TMPDIR_TEST/b id pid want mp rel lines all out
+	local b=$TMPDIR_TEST/b id pid want mp rel lines all out anc
 	want=$(stat -c %d:%i "$R")
 	mp=$(stat -c %m "$R")
 	rel=$(realpath "$R")
 	[ "$mp" = / ] || rel=${rel#"$mp"}
 	oci_bundle "$b" '[ "/probe.sh" ]' "$R"
+	# The host's mounts on the path to the root filesystem (/ and its ancestors).
+	anc=$(awk -v r="$(realpath "$R")/" 'index(r, ($5 == "/" ? "" : $5) "/") == 1' /proc/self/mountinfo | wc -l)
 	for id in pivot no-pivot; do
 		oci_defer_delete $id
 		if [ $id = pivot ]; then
@@ -122,8 +124,10 @@ EOF
 			# pivot_root + detach: the old root is gone from the namespace.
 			assert_eq "$lines" "$all" "pivot: mounts of the namespace = mounts under its root"
 		else
-			# MS_MOVE + chroot: the host's mounts stay in the namespace, under the moved root.
-			[ "$all" -gt "$lines" ] || fail "no-pivot: the namespace holds $all mounts, the process sees $lines: expected the host's mounts hidden under the root"
+			# MS_MOVE + chroot: of the host's mounts only those holding up the root
+			# filesystem (/ and its ancestors) stay in the namespace, under the moved root.
+			[ "$all" -gt "$lines" ] || fail "no-pivot: the namespace holds $all mounts, the process sees $lines: expected the host's / under the root"
+			[ $((all - lines)) -le "$anc" ] || fail "no-pivot: $((all - lines)) mounts outside the root are left, at most $anc hold it up"
 		fi
 	done
 	oci delete --force pivot && oci delete --force no-pivot || fail "delete"
@@ -135,6 +139,30 @@ EOF
 	assert_contains "nsset: create: option '--no-pivot=1' takes no argument" "$out" "message"
 	oci_assert_gone np-bad
 	assert_eq "" "$(oci list -q)" "containers"
+}
+
+# --no-pivot detaches the host's mounts from the container's namespace: with a shared root
+# propagation, none of that may reach the host's peers.  The "host" is a mount namespace of the
+# test's whose mounts are all shared (this machine's are private).
+test_no_pivot_with_shared_propagation_leaves_the_host_alone() {
+	need_kind mnt
+	local b=$TMPDIR_TEST/b out
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_edit "$b" 's|"linux": {|"linux": { "rootfsPropagation": "shared",|'
+	oci_defer_delete nps
+	out=$(unshare -m --propagation unchanged sh -c '
+		mount --make-rshared / || exit 3
+		grep -q " shared:" /proc/self/mountinfo || exit 4
+		before=$(awk "{ print \$5 }" /proc/self/mountinfo | sort)
+		"$1" --root "$2" create -b "$3" --no-pivot nps </dev/null >/dev/null 2>"$4" || exit 5
+		pid=$("$1" --root "$2" state nps | sed -n "s/.*\"pid\": \([0-9]*\).*/\1/p")
+		grep -c " /proc .* - proc \| /sys .* - sysfs " /proc/$pid/mountinfo
+		after=$(awk "{ print \$5 }" /proc/self/mountinfo | sort)
+		"$1" --root "$2" delete --force nps
+		[ "$before" = "$after" ] && echo same || printf "differ:\n%s\n--\n%s\n" "$before" "$after"
+	' sh "$NSSET" "$TMPDIR_TEST/state" "$b" "$TMPDIR_TEST/nps.err" 2>&1) || fail "status $?: $out $(cat "$TMPDIR_TEST/nps.err")"
+	assert_eq $'2\nsame' "$out" "the container's /proc and /sys; the host's mount points"
+	oci_assert_gone nps
 }
 
 # ---- /sys/fs/cgroup on a cgroup v1 / hybrid host -----------------------------------------------
