@@ -15,8 +15,12 @@
  *   v1 cgroup directories, resources,
  *   state += pid, cgroup; uid/gid maps of a
  *   new user namespace
- *   send GO {pid, join the cgroup}; then    ───►   join the v1 cgroups ("0" to tasks), new
- *   the config.json copy                           cgroup ns, uid/gid 0 in a new user ns
+ *   send GO {pid, join the cgroup}          ───►   join the v1 cgroups ("0" to tasks), new
+ *                                                  cgroup ns, uid/gid 0 in a new user ns
+ *   mount trees, in mount order: /proc      ───►   (received as the mounts need them)
+ *   (pid ns, masked and read-only paths),
+ *   cgroup v1 /sys/fs/cgroup, idmapped
+ *   binds (mount-fds.c); the config.json copy
  *   prestart + createRuntime hooks          ◄───   NS (only when there are such hooks)
  *   send GO                                 ───►   session keyring, createContainer hooks,
  *                                                  rootfs (mounts, devices, pivot_root, sysctl,
