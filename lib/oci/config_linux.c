@@ -481,6 +481,14 @@ static int parse_personality(struct json_object *o, struct oci_config *c, struct
 	else
 		r = cfg_fail(err, "linux.personality.domain", "must be \"LINUX\" or \"LINUX32\", got \"%s\"", domain);
 	free(domain);
+	/* "flags: the additional flags to apply.  Currently no flag values are supported." */
+	char **flags = NULL;
+	size_t n = 0;
+	if (r == 0 && (r = cfg_opt_string_array(o, "flags", "linux.personality", &flags, &n, err)) == 0 &&
+	    n > 0)
+		r = cfg_fail(err, "linux.personality.flags", "no flag is supported (the specification defines none), got \"%s\"",
+			     flags[0]);
+	cfg_strv_free(flags);
 	c->has_personality = r == 0;
 	return r;
 }

@@ -272,6 +272,10 @@ static void bad_values(void **state)
 	expect_bad("\"rootfsPropagation\": \"rslave\"", "\"rootfsPropagation\": \"sideways\"",
 		   "linux.rootfsPropagation: unknown propagation \"sideways\"");
 	expect_bad("\"domain\": \"LINUX\"", "\"domain\": \"BSD\"", "linux.personality.domain");
+	expect_bad("\"domain\": \"LINUX\"", "\"domain\": \"LINUX\", \"flags\": \"x\"",
+		   "linux.personality.flags: must be an array of strings");
+	expect_bad("\"domain\": \"LINUX\"", "\"domain\": \"LINUX\", \"flags\": [ \"ADDR_NO_RANDOMIZE\" ]",
+		   "linux.personality.flags: no flag is supported (the specification defines none), got \"ADDR_NO_RANDOMIZE\"");
 	expect_bad("\"type\": \"c\", \"path\": \"/dev/fuse\"", "\"type\": \"x\", \"path\": \"/dev/fuse\"",
 		   "linux.devices[0].type");
 	expect_bad("\"path\": \"/dev/fuse\"", "\"path\": \"/dev/../etc/fuse\"", "linux.devices[0].path");
