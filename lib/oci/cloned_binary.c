@@ -124,11 +124,21 @@ extern const unsigned char oci_dmz_blob[];
 extern const size_t oci_dmz_blob_size;
 #endif
 
+bool oci_runtime_read_only(void)
+{
+	static int ro = -1; /* once a process: the binary's mount does not change under it */
+	if (ro < 0) {
+		int seals;
+		ro = on_read_only_mount(&seals);
+	}
+	return ro;
+}
+
 bool oci_dmz_usable(const struct oci_config *c)
 {
 #if NSSET_HAVE_DMZ
 	return (c->ns_new & NSSET_PID) && !(c->ns_join & NSSET_PID) && !(c->ns_new & NSSET_USER) &&
-	       !(c->ns_join & NSSET_USER) && !c->seccomp;
+	       !(c->ns_join & NSSET_USER) && !c->seccomp && !oci_runtime_read_only();
 #else
 	(void)c;
 	return false;

@@ -188,6 +188,33 @@ test_run_proc_self_exe_is_the_sealed_dmz() {
 	oci_assert_gone d2
 }
 
+# A runtime binary on a read-only mount needs neither nsset-dmz nor a copy: no write reaches it
+# through /proc/PID/exe (EROFS), so `run` executes the command directly.  /proc/self/exe in the
+# container is then the host's nsset itself (its usage), run from the read-only mount; the
+# binary is unchanged.  The read-only mount is a bind of the binary in a private namespace.
+test_run_with_a_read_only_runtime_executes_directly() {
+	need_kind pid
+	local b=$TMPDIR_TEST/b rc sum
+	sum=$(sha256sum <"$NSSET")
+	oci_bundle "$b" '[ "/proc/self/exe", "--help" ]'
+	unshare -m --propagation private sh -c '
+		mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 200
+		( : >>"$1" ) 2>/dev/null && exit 201
+		exec "$1" --root "$2" run --bundle "$3" d3 </dev/null' \
+		sh "$NSSET" "$TMPDIR_TEST/state" "$b" >"$TMPDIR_TEST/out" 2>"$TMPDIR_TEST/err"; rc=$?
+	[ "$rc" -ne 200 ] && [ "$rc" -ne 201 ] || fail "the read-only bind of nsset (status $rc)"
+	if readelf -d "$NSSET" | grep -q NEEDED; then
+		assert_eq 1 "$rc" "exit status"
+		assert_eq "nsset: run d3: cannot execute /proc/self/exe: No such file or directory" \
+			"$(cat "$TMPDIR_TEST/err")" "nsset itself was executed (no loader in the root), not the dmz"
+	else
+		assert_eq 0 "$rc" "exit status"
+		assert_match "^usage: nsset " "$(head -n 1 "$TMPDIR_TEST/out")" "nsset itself was executed, not the dmz"
+	fi
+	assert_eq "$sum" "$(sha256sum <"$NSSET")" "the host binary"
+	oci_assert_gone d3
+}
+
 test_run_detach_pid_file_list() {
 	local b=$TMPDIR_TEST/b pid
 	oci_bundle "$b" '[ "sleep", "1000" ]'
