@@ -6,7 +6,8 @@
 #
 # crun 1.8.1 refuses this machine's hybrid cgroup layout, so the hyperfine run happens inside
 # `unshare -m` with /sys/fs/cgroup/unified unmounted (cgroup v1 only) for all three runtimes
-# alike; nsset is also measured alone on the real hybrid layout.
+# alike; nsset is also measured alone on the real hybrid layout.  The interleaved part adds
+# copies of nsset and crun on a read-only mount (neither then protects its binary by other means).
 # Usage: NSSET=build/cli/nsset ROOTFS=build-rootfs/rootfs bench/oci.sh [RUNS]
 set -eu
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -46,7 +47,6 @@ unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && exec hyperfine -N -
 unshare -m sh -c "$tmpfs && exec hyperfine -N --style basic --warmup 10 --runs $RUNS \
 	--export-json $out/hybrid.json -n nsset-hybrid '$nsset_cmd'" >"$out/h2.txt" 2>&1 ||
 	{ cat "$out/h2.txt"; exit 1; }
-
 median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
 n=$(median "$out/h.json" nsset) c=$(median "$out/h.json" crun) r=$(median "$out/h.json" runc)
 f=$(median "$out/h.json" floor)
@@ -72,8 +72,17 @@ awk -v n="$n" -v c="$c" -v r="$r" 'BEGIN {
 # Run by run interleaved (bench/alternate.c: one run of each in turn, the order rotated every
 # round), in the same unshare -m environment and state directories: a change of load on this
 # shared machine hits all of them alike.  Wall and CPU (whole process tree) ratios to nsset.
+# Also copies of nsset and crun bound read-only onto themselves (an installation on a read-only
+# /usr): nsset's `run` then needs no nsset-dmz (docs/oci-sec.md), crun skips its own copy.
+cp "$NSSET" "$out/nsset-ro" && cp "$(command -v crun)" "$out/crun-ro"
+ro="mount --bind $out/nsset-ro $out/nsset-ro && mount -o remount,bind,ro $out/nsset-ro && \
+	mount --bind $out/crun-ro $out/crun-ro && mount -o remount,bind,ro $out/crun-ro"
+nsset_ro_cmd="$out/nsset-ro --root $out/state/nsset-ro run --bundle $out/bundle bench-nsset-ro"
+crun_ro_cmd="$out/crun-ro --root $out/state/crun-ro run --bundle $out/bundle bench-crun-ro"
 if cc -O2 -o "$out/alternate" "$BENCH/alternate.c"; then
 	echo "interleaved, run by run (bench/alternate.c), $RUNS runs each; ratios to nsset:"
-	unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && exec $out/alternate $RUNS $nsset_cmd \\; \
-		$crun_cmd \\; $runc_cmd \\; $floor_cmd" || exit 1
+	unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && $ro && exec $out/alternate $RUNS \
+		$nsset_cmd \\; $crun_cmd \\; $runc_cmd \\; $floor_cmd \\; $nsset_ro_cmd \\; $crun_ro_cmd" ||
+		exit 1
+	echo "(5, 6: the binaries of nsset and crun on a read-only mount)"
 fi
