@@ -37,6 +37,10 @@ built_kinds() { "$NSSET" --version | sed -n 's/^namespaces: //p'; }
 kind_built() { [[ ",$(built_kinds)," == *",$1,"* ]]; }
 need_kind() { kind_built "$1" || skip "$1 namespaces are not built in"; }
 
+# Tests that kill nsset at a step (NSSET_TEST_KILL_AT) need a build with -Dtest_hooks=true.
+kill_hooks_built() { "$NSSET" --version | grep -qx 'test hooks: yes'; }
+need_test_hooks() { kill_hooks_built || skip "fault injection is not built in (meson -Dtest_hooks=true)"; }
+
 # Run as the unprivileged user nobody (65534).
 as_nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; }
 

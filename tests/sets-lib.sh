@@ -56,6 +56,3 @@ reg_entries() { ls -A "$REG" 2>/dev/null | grep -v -x -e '~lock' -e '~mountlock'
 tagged() { grep -lsx -z "NSSET_TEST_TAG=$1" /proc/[0-9]*/environ | cut -d/ -f3; }
 no_tagged() { [ -z "$(tagged "$1")" ]; }
 
-# Tests that kill nsset at a step (NSSET_TEST_KILL_AT) need a build with -Dtest_hooks=true.
-kill_hooks_built() { "$NSSET" --version | grep -qx 'test hooks: yes'; }
-need_test_hooks() { kill_hooks_built || skip "fault injection is not built in (meson -Dtest_hooks=true)"; }

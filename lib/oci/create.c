@@ -38,6 +38,7 @@
 #include "oci/cgroup_internal.h"
 #include "oci/cloned_binary.h"
 #include "oci/create_proto.h"
+#include "registry.h"
 #include "oci/engine.h"
 #include "oci/seccomp.h"
 
@@ -414,6 +415,8 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		 * that fails (EPIPE) does not matter. */
 		struct nsset_error ignored = { 0 };
 		r = oci_sync_send(sv[0], MSG_GO, code, pid, NULL);
+		/* (tests: a runtime killed here leaves a child waiting for its trees) */
+		reg_test_point("oci-trees");
 		if (r == 0 && early) {
 			/* none made: an empty message all the same (the child waits for one) */
 			if (early_trees(c, pid, &trees) < 0) {

@@ -288,6 +288,28 @@ test_killed_create_then_delete_force_leaves_nothing() {
 	assert_eq "$mounts_before" "$(grep -cF -e "$TMPDIR_TEST" -e "$ROOTFS" /proc/self/mountinfo)" "mounts"
 }
 
+# The runtime killed after GO, while it makes the mount trees (fault injection): the container
+# process, waiting for them, sees the socket close and exits; delete --force then leaves no
+# mount, process, cgroup or state.
+test_create_killed_while_making_mount_trees_leaves_nothing() {
+	need_test_hooks
+	local b=$TMPDIR_TEST/b pid rc mounts_before
+	mounts_before=$(grep -cF -e "$TMPDIR_TEST" -e "$ROOTFS" /proc/self/mountinfo)
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_defer_delete kt
+	NSSET_TEST_KILL_AT=oci-trees "$NSSET" --root "$TMPDIR_TEST/state" create --bundle "$b" kt \
+		</dev/null >/dev/null 2>&1; rc=$?
+	assert_eq 137 "$rc" "create killed at oci-trees"
+	pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$TMPDIR_TEST/state/kt/state.json")
+	[ -n "$pid" ] && [ "$pid" -gt 0 ] || fail "no container pid in the state"
+	wait_for sh -c "! kill -0 $pid 2>/dev/null || grep -q '^State:.*Z' /proc/$pid/status" ||
+		fail "the container process outlived its killed create"
+	assert_eq stopped "$(oci_status kt)" "status"
+	oci delete --force kt || fail "delete --force"
+	oci_assert_gone kt "$pid"
+	assert_eq "$mounts_before" "$(grep -cF -e "$TMPDIR_TEST" -e "$ROOTFS" /proc/self/mountinfo)" "mounts"
+}
+
 test_concurrent_operations_are_serialised() {
 	local b=$TMPDIR_TEST/b i ok=0
 	oci_bundle "$b" '[ "sleep", "1000" ]'
