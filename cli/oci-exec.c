@@ -65,7 +65,7 @@ int cli_oci_exec(int argc, char **argv)
 		case 'P': o.pid_file = optarg; break;
 		case 'w':
 			if (optarg[0] != '/') {
-				cli_error("exec", optarg, "--cwd must be an absolute path");
+				cli_error("exec", NULL, "--cwd %s: must be an absolute path", optarg);
 				free(env);
 				return 2;
 			}
@@ -73,7 +73,7 @@ int cli_oci_exec(int argc, char **argv)
 			break;
 		case 'e':
 			if (!strchr(optarg, '=') || optarg[0] == '=') {
-				cli_error("exec", optarg, "--env must be KEY=VALUE");
+				cli_error("exec", NULL, "--env %s: must be KEY=VALUE", optarg);
 				free(env);
 				return 2;
 			}
@@ -81,7 +81,7 @@ int cli_oci_exec(int argc, char **argv)
 			break;
 		case 'u':
 			if (parse_user(optarg, &o) < 0) {
-				cli_error("exec", optarg, "--user must be UID[:GID]");
+				cli_error("exec", NULL, "--user %s: must be UID[:GID]", optarg);
 				free(env);
 				return 2;
 			}
@@ -90,7 +90,7 @@ int cli_oci_exec(int argc, char **argv)
 			char *end;
 			unsigned long n = strtoul(optarg, &end, 10);
 			if (*end || !*optarg || n > 65536) {
-				cli_error("exec", optarg, "--preserve-fds: not a number of descriptors");
+				cli_error("exec", NULL, "--preserve-fds %s: not a number of descriptors", optarg);
 				free(env);
 				return 2;
 			}
@@ -101,7 +101,7 @@ int cli_oci_exec(int argc, char **argv)
 		case 'C': {
 			int cap;
 			if (oci_cap_from_name(optarg, &cap) < 0) {
-				cli_error("exec", optarg, "--cap: unknown capability (CAP_NAME, e.g. CAP_NET_ADMIN)");
+				cli_error("exec", NULL, "--cap %s: unknown capability (CAP_NAME, e.g. CAP_NET_ADMIN)", optarg);
 				free(env);
 				return 2;
 			}

@@ -38,6 +38,23 @@ oci_create() { # BUNDLE ID [OPTIONS...]
 	oci create --bundle "$b" "$@" "$id" </dev/null >"$TMPDIR_TEST/$id.out" 2>"$TMPDIR_TEST/$id.err"
 }
 
+# oci_userns DIR: a new user namespace in the bundle, root mapped to 200000 (uids) and 300000
+# (gids), 65536 ids each; /sys/fs/cgroup a tmpfs (no host cgroup is bound into it).
+oci_userns() {
+	oci_edit "$1" 's|{ "type": "mount" }|{ "type": "mount" }, { "type": "user" }|'
+	oci_edit "$1" 's|"namespaces": \[|"uidMappings": [ { "containerID": 0, "hostID": 200000, "size": 65536 } ], "gidMappings": [ { "containerID": 0, "hostID": 300000, "size": 65536 } ], "namespaces": [|'
+	oci_edit "$1" 's|"/sys/fs/cgroup", "type": "cgroup"|"/sys/fs/cgroup", "type": "tmpfs"|'
+}
+
+# `oci ARGS...` must fail (non-zero) with WANT in its output.
+oci_expect_error() { # WHAT WANT ARGS...
+	local what=$1 want=$2 out rc
+	shift 2
+	out=$(oci "$@" </dev/null 2>&1); rc=$?
+	assert_ne 0 "$rc" "exit status of $what"
+	assert_contains "$want" "$out" "message of $what"
+}
+
 # Delete a container when the test ends, whatever happened.
 oci_defer_delete() { defer "\"$NSSET\" --root \"$TMPDIR_TEST/state\" delete --force $1"; }
 

@@ -76,10 +76,7 @@ EOF
 	out=$(oci list --format yaml 2>&1); rc=$?
 	assert_ne 0 "$rc" "list --format yaml"
 	assert_contains "unknown format" "$out"
-	out=$(oci exec --user x y true 2>&1); rc=$?
-	assert_ne 0 "$rc" "exec --user x"
-	assert_contains "--user must be UID[:GID]" "$out"
-	out=$(oci exec --cwd rel y true 2>&1); rc=$?
-	assert_ne 0 "$rc" "exec --cwd rel"
+	oci_expect_error "exec --user x" "nsset: exec: --user x: must be UID[:GID]" exec --user x y true
+	oci_expect_error "exec --cwd rel" "nsset: exec: --cwd rel: must be an absolute path" exec --cwd rel y true
 	assert_eq "" "$(ls "$TMPDIR_TEST/state" 2>/dev/null)" "state after bad input"
 }

@@ -121,10 +121,9 @@ test_user_namespace_maps_and_hostname() {
 	need_kind pid # a new proc in a new user namespace needs a pid namespace of its own
 	local b=$TMPDIR_TEST/b pid
 	oci_bundle "$b" '[ "sleep", "1000" ]'
-	oci_edit "$b" 's|{ "type": "mount" }|{ "type": "mount" }, { "type": "user" }, { "type": "cgroup" }|'
-	oci_edit "$b" 's|"namespaces": \[|"uidMappings": [ { "containerID": 0, "hostID": 200000, "size": 65536 } ], "gidMappings": [ { "containerID": 0, "hostID": 300000, "size": 65536 } ], "namespaces": [|'
+	oci_userns "$b"
+	oci_edit "$b" 's|{ "type": "user" }|{ "type": "user" }, { "type": "cgroup" }|'
 	oci_edit "$b" 's|"hostname": "nsset"|"hostname": "box-1", "domainname": "example.org"|'
-	oci_edit "$b" 's|"/sys/fs/cgroup", "type": "cgroup"|"/sys/fs/cgroup", "type": "tmpfs"|'
 	oci_defer_delete un
 	oci_create "$b" un || fail "create: $(cat "$TMPDIR_TEST/un.err")"
 	pid=$(oci_pid un)

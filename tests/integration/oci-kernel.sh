@@ -319,9 +319,7 @@ test_devices_in_a_user_namespace_are_bound_from_the_host() {
 	need_kind pid # a new proc in a new user namespace needs a pid namespace of its own
 	local b=$TMPDIR_TEST/b pid r d mi
 	oci_bundle "$b" '[ "sleep", "1000" ]'
-	oci_edit "$b" 's|{ "type": "mount" }|{ "type": "mount" }, { "type": "user" }|'
-	oci_edit "$b" 's|"namespaces": \[|"uidMappings": [ { "containerID": 0, "hostID": 200000, "size": 65536 } ], "gidMappings": [ { "containerID": 0, "hostID": 300000, "size": 65536 } ], "namespaces": [|'
-	oci_edit "$b" 's|"/sys/fs/cgroup", "type": "cgroup"|"/sys/fs/cgroup", "type": "tmpfs"|'
+	oci_userns "$b"
 	oci_edit "$b" 's|"linux": {|"linux": { "devices": [ { "path": "/dev/mynull", "type": "c", "major": 1, "minor": 3 } ],|'
 	oci_defer_delete udev
 	oci_create "$b" udev || fail "create: $(cat "$TMPDIR_TEST/udev.err")"

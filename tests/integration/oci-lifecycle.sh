@@ -155,6 +155,20 @@ test_run_passes_exit_status_and_cleans_up() {
 	assert_eq 3 "$rc" "nsset oci run"
 }
 
+# The container command `/proc/self/exe --help` ran nsset (a copy or the binary itself), not
+# nsset-dmz: its usage on $TMPDIR_TEST/out, or, for a dynamic nsset, its loader missing from
+# this busybox root filesystem on $TMPDIR_TEST/err.
+assert_nsset_ran() { # RC ID WHAT
+	if readelf -d "$NSSET" | grep -q NEEDED; then
+		assert_eq 1 "$1" "exit status ($3)"
+		assert_eq "nsset: run $2: cannot execute /proc/self/exe: No such file or directory" \
+			"$(cat "$TMPDIR_TEST/err")" "nsset was executed, not the dmz ($3)"
+	else
+		assert_eq 0 "$1" "exit status ($3)"
+		assert_match "^usage: nsset " "$(head -n 1 "$TMPDIR_TEST/out")" "nsset was executed, not the dmz ($3)"
+	fi
+}
+
 # CVE-2019-5736 on `nsset run`, which does not re-execute itself from a memfd: the container's
 # init execs its command through nsset-dmz from a sealed memfd, so an execve of /proc/self/exe
 # by the command (or a #!/proc/self/exe interpreter) lands on that sealed copy, never on the
@@ -176,14 +190,7 @@ test_run_proc_self_exe_is_the_sealed_dmz() {
 	oci_edit "$b" 's|"namespaces": \[|"seccomp": { "defaultAction": "SCMP_ACT_ALLOW" }, "namespaces": [|'
 	assert_contains "seccomp" "$(cat "$b/config.json")" "config edited"
 	oci run --bundle "$b" d2 </dev/null >"$TMPDIR_TEST/out" 2>"$TMPDIR_TEST/err"; rc=$?
-	if readelf -d "$NSSET" | grep -q NEEDED; then
-		assert_eq 1 "$rc" "exit status with seccomp"
-		assert_eq "nsset: run d2: cannot execute /proc/self/exe: No such file or directory" \
-			"$(cat "$TMPDIR_TEST/err")" "the copy of nsset was executed, not the dmz"
-	else
-		assert_eq 0 "$rc" "exit status with seccomp"
-		assert_match "^usage: nsset " "$(head -n 1 "$TMPDIR_TEST/out")" "the copy of nsset was executed, not the dmz"
-	fi
+	assert_nsset_ran "$rc" d2 "the sealed copy, with seccomp"
 	assert_eq "$sum" "$(sha256sum <"$NSSET")" "the host binary"
 	oci_assert_gone d2
 }
@@ -203,14 +210,7 @@ test_run_with_a_read_only_runtime_executes_directly() {
 		exec "$1" --root "$2" run --bundle "$3" d3 </dev/null' \
 		sh "$NSSET" "$TMPDIR_TEST/state" "$b" >"$TMPDIR_TEST/out" 2>"$TMPDIR_TEST/err"; rc=$?
 	[ "$rc" -ne 200 ] && [ "$rc" -ne 201 ] || fail "the read-only bind of nsset (status $rc)"
-	if readelf -d "$NSSET" | grep -q NEEDED; then
-		assert_eq 1 "$rc" "exit status"
-		assert_eq "nsset: run d3: cannot execute /proc/self/exe: No such file or directory" \
-			"$(cat "$TMPDIR_TEST/err")" "nsset itself was executed (no loader in the root), not the dmz"
-	else
-		assert_eq 0 "$rc" "exit status"
-		assert_match "^usage: nsset " "$(head -n 1 "$TMPDIR_TEST/out")" "nsset itself was executed, not the dmz"
-	fi
+	assert_nsset_ran "$rc" d3 "the read-only binary"
 	assert_eq "$sum" "$(sha256sum <"$NSSET")" "the host binary"
 	oci_assert_gone d3
 }
