@@ -154,6 +154,17 @@ static int early_trees(const struct oci_config *c, pid_t pid, int **fds)
 	return n;
 }
 
+/* Send the trees *FDS to the child (more follow unless LAST), then close and free them.  A
+ * child gone meanwhile (EPIPE) left its message on the socket: the caller reads it next. */
+static void send_trees(int sock, const struct oci_config *c, int **fds, bool last)
+{
+	struct nsset_error ignored = { 0 };
+	oci_rootfs_trees_send(sock, c, *fds, last, &ignored);
+	oci_rootfs_close_fds(*fds, c->n_mounts);
+	free(*fds);
+	*fds = NULL;
+}
+
 /* Write the maps of the child's new user namespace. */
 static int write_maps(const struct oci_config *c, pid_t pid, struct nsset_error *err)
 {
@@ -411,9 +422,7 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		bool early = oci_rootfs_wants_early_trees(c);
 		bool late = oci_rootfs_needs_idmap_fds(c) || (join_cg && oci_rootfs_wants_cgroup_tree(c));
 		int code = (join_cg ? GO_JOIN_CGROUP : 0) | (early || late ? GO_MOUNT_TREES : 0);
-		/* Should the child have failed already, its message is read below, and a send
-		 * that fails (EPIPE) does not matter. */
-		struct nsset_error ignored = { 0 };
+		/* Should the child have failed already, its message is read below. */
 		r = oci_sync_send(sv[0], MSG_GO, code, pid, NULL);
 		/* (tests: a runtime killed here leaves a child waiting for its trees) */
 		reg_test_point("oci-trees");
@@ -423,20 +432,12 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 				r = nsset_fail(err, ENOMEM, "out of memory");
 				goto kill;
 			}
-			oci_rootfs_trees_send(sv[0], c, trees, !late, &ignored);
-			if (trees) {
-				oci_rootfs_close_fds(trees, c->n_mounts);
-				free(trees);
-				trees = NULL;
-			}
+			send_trees(sv[0], c, &trees, !late);
 		}
 		if (r == 0 && late) {
 			if ((r = make_trees(c, pid, join_cg ? ctr->cg : NULL, &trees, err)) < 0)
 				goto kill;
-			oci_rootfs_trees_send(sv[0], c, trees, true, &ignored);
-			oci_rootfs_close_fds(trees, c->n_mounts);
-			free(trees);
-			trees = NULL;
+			send_trees(sv[0], c, &trees, true);
 		}
 		r = 0;
 	}

@@ -197,7 +197,7 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 		while ((oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME)) &&
 		       trees.sock >= 0) {
 			bool last = false;
-			if (oci_rootfs_trees_recv(x->sock, c, tree_fds, &trees.seen, &last, &err) < 0)
+			if (oci_rootfs_trees_recv(x->sock, c, tree_fds, 0, &trees.seen, &last, &err) < 0)
 				child_fail(x, &err);
 			if (last)
 				trees.sock = -1;

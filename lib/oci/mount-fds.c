@@ -137,8 +137,8 @@ int oci_rootfs_trees_send(int sock, const struct oci_config *c, const int *fds, 
 	return 0;
 }
 
-int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds, long *seen,
-			  bool *last, struct nsset_error *err)
+int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds, size_t from,
+			  long *seen, bool *last, struct nsset_error *err)
 {
 	char tag = 0;
 	uint16_t idx[MAX_FDS];
@@ -168,9 +168,10 @@ int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds, long *
 	bool ok = n >= 1 && (tag == 'M' || tag == 'E') && (size_t)(n - 1) == k * sizeof(uint16_t) &&
 		  !(msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC));
 	for (size_t j = 0; ok && j < k; j++)
-		ok = idx[j] < c->n_mounts && fds[idx[j]] < 0 && (j == 0 || idx[j] > idx[j - 1]);
+		ok = idx[j] < c->n_mounts && (idx[j] < from || fds[idx[j]] < 0) &&
+		     (j == 0 || idx[j] > idx[j - 1]);
 	for (size_t j = 0; j < k; j++) {
-		if (!ok) {
+		if (!ok || idx[j] < from) { /* malformed, or for a mount made already */
 			close(got[j]);
 			continue;
 		}
@@ -205,7 +206,7 @@ int oci_rootfs_idmap_recv(int sock, const struct oci_config *c, int *fds,
 	bool last = false;
 	for (size_t i = 0; i < c->n_mounts; i++)
 		fds[i] = -1;
-	int r = oci_rootfs_trees_recv(sock, c, fds, &seen, &last, err);
+	int r = oci_rootfs_trees_recv(sock, c, fds, 0, &seen, &last, err);
 	if (r == 0 && !last)
 		r = nsset_fail(err, EPROTO, "the idmapped mounts came in more than one message");
 	if (r < 0)

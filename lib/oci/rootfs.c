@@ -215,19 +215,8 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 		/* the runtime's trees, made while we made the mounts before this one */
 		while (r == 0 && t && t->sock >= 0 && t->seen < (long)i &&
 		       oci_rootfs_may_take_tree(c, i)) {
-			bool last = false, *had = calloc(i + 1, sizeof(bool));
-			int *fds = (int *)o->mount_fds;
-			for (size_t j = 0; had && j < i; j++)
-				had[j] = fds[j] >= 0;
-			r = had ? oci_rootfs_trees_recv(t->sock, c, fds, &t->seen, &last, err)
-				: nsset_fail(err, ENOMEM, "out of memory");
-			/* a tree for a mount already made here comes too late: not used */
-			for (size_t j = 0; had && j < i; j++)
-				if (!had[j] && fds[j] >= 0) {
-					close(fds[j]);
-					fds[j] = -1;
-				}
-			free(had);
+			bool last = false;
+			r = oci_rootfs_trees_recv(t->sock, c, (int *)o->mount_fds, i, &t->seen, &last, err);
 			if (last)
 				t->sock = -1;
 		}

@@ -114,13 +114,14 @@ int oci_rootfs_runtime_trees(const struct oci_config *c, const struct oci_cgroup
 bool oci_rootfs_wants_early_trees(const struct oci_config *c);
 bool oci_rootfs_wants_cgroup_tree(const struct oci_config *c);
 /* One message: 'M' (more follow) or 'E' (the last), the mounts' indexes (uint16, ascending),
- * the trees (SCM_RIGHTS).  recv stores each into fds[index] (an index already set, or out of
- * range, makes the message malformed: everything it brought is closed), raises *seen to the
- * highest index and sets *last. */
+ * the trees (SCM_RIGHTS).  recv stores each into fds[index], but closes those for a mount
+ * before FROM (made already: too late to use), raises *seen to the highest index stored and
+ * sets *last; an index out of range, out of order or already set makes the message malformed
+ * (-EPROTO), and everything it brought is closed. */
 int oci_rootfs_trees_send(int sock, const struct oci_config *c, const int *fds, bool last,
 			  struct nsset_error *err);
-int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds, long *seen,
-			  bool *last, struct nsset_error *err);
+int oci_rootfs_trees_recv(int sock, const struct oci_config *c, int *fds, size_t from,
+			  long *seen, bool *last, struct nsset_error *err);
 /* Can mounts[i] be one of those trees (an idmapped bind, a proc or cgroup mount)? */
 bool oci_rootfs_may_take_tree(const struct oci_config *c, size_t i);
 

@@ -356,12 +356,12 @@ static void trees_message(void **state)
 	fds[1] = -1;
 	fds[3] = open("/tmp", O_PATH | O_CLOEXEC);
 	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, fds, true, &err), 0);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), 0);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, 0, &seen, &last, &err), 0);
 	assert_false(last);
 	assert_int_equal(seen, 1);
 	assert_true(same_file(got[1], "/"));
 	assert_int_equal(got[3], -1);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), 0);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, 0, &seen, &last, &err), 0);
 	assert_true(last);
 	assert_int_equal(seen, 3);
 	assert_int_equal(got[0], -1);
@@ -372,16 +372,27 @@ static void trees_message(void **state)
 	int before = open("/", O_PATH | O_CLOEXEC); /* the lowest free fd */
 	close(before);
 	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, fds, true, &err), 0);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), -EPROTO);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, 0, &seen, &last, &err), -EPROTO);
 	assert_string_equal(err.msg, "did not receive the mount trees");
 	assert_false(fd_open(before));
 	assert_true(same_file(got[3], "/tmp"));
 	oci_rootfs_close_fds(got, 4);
+	/* a tree for a mount before FROM (made already) is closed, not stored */
+	int late[4] = { -1, open("/", O_PATH | O_CLOEXEC), -1, -1 };
+	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, late, false, &err), 0);
+	close(late[1]);
+	before = open("/", O_PATH | O_CLOEXEC);
+	close(before);
+	seen = -1;
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, 2, &seen, &last, &err), 0);
+	assert_int_equal(got[1], -1);
+	assert_int_equal(seen, -1);
+	assert_false(fd_open(before));
 	/* none at all: a message all the same, nothing received */
 	int none[4] = { -1, -1, -1, -1 };
 	seen = -1;
 	assert_int_equal(oci_rootfs_trees_send(sv[0], &c, none, true, &err), 0);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), 0);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, 0, &seen, &last, &err), 0);
 	assert_true(last);
 	assert_int_equal(seen, -1);
 	for (int i = 0; i < 4; i++)
@@ -394,15 +405,15 @@ static void trees_message(void **state)
 	close(wide[7]);
 	before = open("/", O_PATH | O_CLOEXEC);
 	close(before);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), -EPROTO);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, 0, &seen, &last, &err), -EPROTO);
 	assert_false(fd_open(before));
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(got[i], -1);
 	/* a wrong tag; the peer gone: refused, not a hang */
 	assert_int_equal(send(sv[0], "I", 1, 0), 1);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), -EPROTO);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, 0, &seen, &last, &err), -EPROTO);
 	close(sv[0]);
-	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, &seen, &last, &err), -EPROTO);
+	assert_int_equal(oci_rootfs_trees_recv(sv[1], &c, got, 0, &seen, &last, &err), -EPROTO);
 	close(sv[1]);
 	oci_rootfs_close_fds(fds, 4);
 }
