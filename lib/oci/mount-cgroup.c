@@ -80,12 +80,12 @@ static void hier_free(struct hier *h, size_t *n)
 }
 
 /* A directory of the host's /sys/fs/cgroup on which a cgroup hierarchy is mounted. */
-static bool is_hierarchy(const struct cgroup_dir *d, const char *name)
+static bool is_hierarchy(const char *name)
 {
 	struct statfs sfs;
 	char path[128];
 	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", name);
-	return d->dir && statfs(path, &sfs) == 0 &&
+	return statfs(path, &sfs) == 0 &&
 	       (sfs.f_type == CGROUP_SUPER_MAGIC || sfs.f_type == CGROUP2_SUPER_MAGIC);
 }
 
@@ -103,7 +103,7 @@ static bool runtime_hierarchies(const struct oci_cgroup *cg, const struct cgroup
 		for (size_t i = 0; i < cg->n && !known; i++)
 			known = !strncmp(cg->h[i].mount, "/sys/fs/cgroup/", 15) &&
 				!strcmp(cg->h[i].mount + 15, d->dirs[k]);
-		if (!known && is_hierarchy(d, d->dirs[k]))
+		if (!known && is_hierarchy(d->dirs[k]))
 			return false;
 	}
 	for (size_t i = 0; i < cg->n; i++) {
