@@ -197,6 +197,22 @@ cgroup_mount_case() { # ID [cgroupns]
 	oci_assert_gone "$id"
 }
 
+# A hybrid host made v1-only (its unified hierarchy unmounted, the directory left empty, as
+# bench/oci.sh does): the container's /sys/fs/cgroup has the v1 hierarchies, each its own
+# cgroup, and no directory for the hierarchy that is not mounted.
+test_cgroup_mount_beside_an_empty_mount_point() {
+	[ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] || skip "no unified hierarchy at /sys/fs/cgroup/unified"
+	local b=$TMPDIR_TEST/b out
+	oci_bundle "$b" '[ "sh", "-c", "ls /sys/fs/cgroup; echo MOUNTS; cat /proc/self/mountinfo" ]'
+	out=$(unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified || exit 200
+		exec "$@" </dev/null' sh "$NSSET" --root "$TMPDIR_TEST/state" run -b "$b" cge 2>&1) ||
+		fail "run: $out"
+	assert_eq "" "$(sed '/^MOUNTS$/,$d' <<<"$out" | grep -x unified)" "a unified directory in the container"
+	assert_match "^/nsset-cge ro,[a-z,]* cgroup$" "$(mount_line "$(sed '1,/^MOUNTS$/d' <<<"$out")" /sys/fs/cgroup/pids)" "pids"
+	assert_eq "" "$(mount_line "$(sed '1,/^MOUNTS$/d' <<<"$out")" /sys/fs/cgroup/unified)" "unified mounted"
+	oci_assert_gone cge
+}
+
 test_cgroup_mount_binds_the_containers_cgroup() { cgroup_mount_case cgm; }
 test_cgroup_mount_in_a_cgroup_namespace() { need_kind cgroup; cgroup_mount_case cgm-ns cgroupns; }
 
