@@ -29,6 +29,7 @@ static const struct verb verbs[] = {
 	{ "ps", cli_oci_ps, "OCI: the processes of a container" },
 	{ "pause", cli_oci_pause, "OCI: freeze a container" },
 	{ "resume", cli_oci_resume, "OCI: thaw a container" },
+	{ "update", cli_oci_update, "OCI: new resource limits for a container" },
 	{ "spec", cli_oci_spec, "OCI: write a default config.json" },
 	{ "features", cli_oci_features, "OCI: what this runtime supports (JSON)" },
 #endif

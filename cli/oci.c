@@ -19,7 +19,7 @@ static const struct {
 	{ "kill", cli_oci_kill }, { "delete", cli_oci_delete }, { "run", cli_oci_run },
 	{ "exec", cli_oci_exec }, { "list", cli_oci_list }, { "ps", cli_oci_ps },
 	{ "spec", cli_oci_spec }, { "features", cli_oci_features }, { "pause", cli_oci_pause },
-	{ "resume", cli_oci_resume },
+	{ "resume", cli_oci_resume }, { "update", cli_oci_update },
 };
 
 const char *cli_oci_root(void)

@@ -43,6 +43,9 @@ int oci_cgroup_create(const char *cgroups_path, const char *id, struct oci_cgrou
  * mems, devices).  Device rules: v1 devices.allow/deny where a v1 devices controller exists,
  * else an eBPF program attached to the v2 cgroup (cgroup_bpf.h). */
 int oci_cgroup_apply(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err);
+/* The same on a container's existing cgroup (`update`): should a file refuse its value, the
+ * files written before it get their values back (device rules, written last, are not undone). */
+int oci_cgroup_update(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err);
 /* Move pid into the cgroup in every hierarchy. */
 int oci_cgroup_add_pid(struct oci_cgroup *cg, pid_t pid, struct nsset_error *err);
 /* The processes in the cgroup (and its descendants), from one hierarchy.  *pids: malloc'd. */

@@ -13,6 +13,39 @@
 #include <string.h>
 #include <unistd.h>
 
+/* What `update` wrote, to be written back should a later file refuse its value: the file's
+ * value before, in the order of the writes (oci_cgroup_update).  NULL: no record (create,
+ * whose failure removes the whole cgroup). */
+struct journal {
+	size_t n;
+	struct {
+		const char *dir, *file;
+		char old[256];
+	} e[16];
+};
+
+static int put(struct journal *j, const char *dir, const char *file, const char *value,
+	       const char *what, struct nsset_error *err)
+{
+	char old[256];
+	if (j && (j->n == NSSET_ARRAY_SIZE(j->e) || oci_cgroup_read(dir, file, old, sizeof(old)) < 0))
+		j = NULL; /* cannot be undone: written all the same, as create would */
+	int r = oci_cgroup_write(dir, file, value, what, err);
+	if (r == 0 && j) {
+		j->e[j->n].dir = dir;
+		j->e[j->n].file = file;
+		memcpy(j->e[j->n].old, old, sizeof(old));
+		j->n++;
+	}
+	return r;
+}
+
+static void undo(const struct journal *j)
+{
+	for (size_t i = j->n; i-- > 0;)
+		oci_cgroup_write(j->e[i].dir, j->e[i].file, j->e[i].old, "undo", NULL);
+}
+
 static struct oci_cgroup_hier *need(struct oci_cgroup *cg, const char *controller, const char *what,
 				    struct nsset_error *err)
 {
@@ -52,7 +85,8 @@ static struct oci_resources nonzero(const struct oci_resources *in)
 	return r;
 }
 
-static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct journal *j,
+		  struct nsset_error *err)
 {
 	const char *what = "linux.resources.memory";
 	char v[32];
@@ -65,12 +99,12 @@ static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct n
 	if (h->v2) {
 		if (r->has_memory_limit) {
 			fmt_i64(v, sizeof(v), r->memory_limit, true);
-			if ((rc = oci_cgroup_write(h->dir, "memory.max", v, "linux.resources.memory.limit", err)) < 0)
+			if ((rc = put(j, h->dir, "memory.max", v, "linux.resources.memory.limit", err)) < 0)
 				return rc;
 		}
 		if (r->has_memory_reservation) {
 			fmt_i64(v, sizeof(v), r->memory_reservation, true);
-			if ((rc = oci_cgroup_write(h->dir, "memory.low", v, "linux.resources.memory.reservation", err)) < 0)
+			if ((rc = put(j, h->dir, "memory.low", v, "linux.resources.memory.reservation", err)) < 0)
 				return rc;
 		}
 		if (r->has_memory_swap) {
@@ -83,7 +117,7 @@ static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct n
 							  "needs a memory limit at most as large as it");
 				snprintf(v, sizeof(v), "%" PRId64, r->memory_swap - r->memory_limit);
 			}
-			if ((rc = oci_cgroup_write(h->dir, "memory.swap.max", v, "linux.resources.memory.swap", err)) < 0)
+			if ((rc = put(j, h->dir, "memory.swap.max", v, "linux.resources.memory.swap", err)) < 0)
 				return rc;
 		}
 		return 0;
@@ -97,21 +131,21 @@ static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct n
 			return nsset_fail(err, EINVAL, "linux.resources.memory.swap: %" PRId64 " is below "
 					  "the memory limit %" PRId64 " (it counts memory+swap)",
 					  r->memory_swap, r->memory_limit);
-		rc = oci_cgroup_write(h->dir, "memory.limit_in_bytes", v, "linux.resources.memory.limit", NULL);
+		rc = put(j, h->dir, "memory.limit_in_bytes", v, "linux.resources.memory.limit", NULL);
 		if (rc == -EINVAL && r->has_memory_swap) {
 			/* The new limit is above the current memory+swap limit: that one first. */
-			if ((rc = oci_cgroup_write(h->dir, "memory.memsw.limit_in_bytes", sw,
+			if ((rc = put(j, h->dir, "memory.memsw.limit_in_bytes", sw,
 						   "linux.resources.memory.swap", err)) < 0)
 				return rc;
-			rc = oci_cgroup_write(h->dir, "memory.limit_in_bytes", v, "linux.resources.memory.limit", err);
+			rc = put(j, h->dir, "memory.limit_in_bytes", v, "linux.resources.memory.limit", err);
 		} else if (rc < 0) {
-			rc = oci_cgroup_write(h->dir, "memory.limit_in_bytes", v, "linux.resources.memory.limit", err);
+			rc = put(j, h->dir, "memory.limit_in_bytes", v, "linux.resources.memory.limit", err);
 		}
 		if (rc < 0)
 			return rc;
 	}
 	if (r->has_memory_swap &&
-	    (rc = oci_cgroup_write(h->dir, "memory.memsw.limit_in_bytes", sw, "linux.resources.memory.swap", err)) < 0) {
+	    (rc = put(j, h->dir, "memory.memsw.limit_in_bytes", sw, "linux.resources.memory.swap", err)) < 0) {
 		if (rc == -ENOENT)
 			return nsset_fail(err, EOPNOTSUPP, "linux.resources.memory.swap: swap accounting is "
 					  "not enabled on this host (no memory.memsw.limit_in_bytes)");
@@ -119,14 +153,15 @@ static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct n
 	}
 	if (r->has_memory_reservation) {
 		fmt_i64(v, sizeof(v), r->memory_reservation, false);
-		if ((rc = oci_cgroup_write(h->dir, "memory.soft_limit_in_bytes", v,
+		if ((rc = put(j, h->dir, "memory.soft_limit_in_bytes", v,
 					   "linux.resources.memory.reservation", err)) < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int pids(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+static int pids(struct oci_cgroup *cg, const struct oci_resources *r, struct journal *j,
+		struct nsset_error *err)
 {
 	const char *what = "linux.resources.pids.limit";
 	char v[32];
@@ -139,10 +174,11 @@ static int pids(struct oci_cgroup *cg, const struct oci_resources *r, struct nss
 		snprintf(v, sizeof(v), "%" PRId64, r->pids_limit);
 	else
 		snprintf(v, sizeof(v), "max"); /* -1: unlimited */
-	return oci_cgroup_write(h->dir, "pids.max", v, what, err);
+	return put(j, h->dir, "pids.max", v, what, err);
 }
 
-static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct journal *j,
+	       struct nsset_error *err)
 {
 	char v[64];
 	int rc;
@@ -154,7 +190,7 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct nsse
 			if (r->has_cpu_shares) {
 				uint64_t s = r->cpu_shares < 2 ? 2 : r->cpu_shares > 262144 ? 262144 : r->cpu_shares;
 				snprintf(v, sizeof(v), "%" PRIu64, 1 + ((s - 2) * 9999) / 262142);
-				if ((rc = oci_cgroup_write(h->dir, "cpu.weight", v, "linux.resources.cpu.shares", err)) < 0)
+				if ((rc = put(j, h->dir, "cpu.weight", v, "linux.resources.cpu.shares", err)) < 0)
 					return rc;
 			}
 			if (r->has_cpu_quota || r->has_cpu_period) {
@@ -167,23 +203,23 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct nsse
 				if (r->has_cpu_period)
 					snprintf(p, sizeof(p), "%" PRIu64, r->cpu_period);
 				snprintf(v, sizeof(v), "%s %s", q, p);
-				if ((rc = oci_cgroup_write(h->dir, "cpu.max", v, "linux.resources.cpu.quota", err)) < 0)
+				if ((rc = put(j, h->dir, "cpu.max", v, "linux.resources.cpu.quota", err)) < 0)
 					return rc;
 			}
 		} else {
 			if (r->has_cpu_shares) {
 				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_shares);
-				if ((rc = oci_cgroup_write(h->dir, "cpu.shares", v, "linux.resources.cpu.shares", err)) < 0)
+				if ((rc = put(j, h->dir, "cpu.shares", v, "linux.resources.cpu.shares", err)) < 0)
 					return rc;
 			}
 			if (r->has_cpu_period) {
 				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_period);
-				if ((rc = oci_cgroup_write(h->dir, "cpu.cfs_period_us", v, "linux.resources.cpu.period", err)) < 0)
+				if ((rc = put(j, h->dir, "cpu.cfs_period_us", v, "linux.resources.cpu.period", err)) < 0)
 					return rc;
 			}
 			if (r->has_cpu_quota) {
 				fmt_i64(v, sizeof(v), r->cpu_quota, false);
-				if ((rc = oci_cgroup_write(h->dir, "cpu.cfs_quota_us", v, "linux.resources.cpu.quota", err)) < 0)
+				if ((rc = put(j, h->dir, "cpu.cfs_quota_us", v, "linux.resources.cpu.quota", err)) < 0)
 					return rc;
 			}
 		}
@@ -192,9 +228,9 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct nsse
 		struct oci_cgroup_hier *h = need(cg, "cpuset", "linux.resources.cpu", err);
 		if (!h)
 			return -EOPNOTSUPP;
-		if (r->cpu_cpus && (rc = oci_cgroup_write(h->dir, "cpuset.cpus", r->cpu_cpus, "linux.resources.cpu.cpus", err)) < 0)
+		if (r->cpu_cpus && (rc = put(j, h->dir, "cpuset.cpus", r->cpu_cpus, "linux.resources.cpu.cpus", err)) < 0)
 			return rc;
-		if (r->cpu_mems && (rc = oci_cgroup_write(h->dir, "cpuset.mems", r->cpu_mems, "linux.resources.cpu.mems", err)) < 0)
+		if (r->cpu_mems && (rc = put(j, h->dir, "cpuset.mems", r->cpu_mems, "linux.resources.cpu.mems", err)) < 0)
 			return rc;
 	}
 	return 0;
@@ -291,12 +327,27 @@ static int devices(struct oci_cgroup *cg, const struct oci_resources *r, struct 
 	return rc;
 }
 
-int oci_cgroup_apply(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+static int apply(struct oci_cgroup *cg, const struct oci_resources *r, struct journal *j,
+		 struct nsset_error *err)
 {
 	int rc;
 	struct oci_resources set = nonzero(r);
-	if ((rc = memory(cg, &set, err)) < 0 || (rc = pids(cg, &set, err)) < 0 ||
-	    (rc = cpu(cg, &set, err)) < 0 || (rc = devices(cg, &set, err)) < 0)
+	if ((rc = memory(cg, &set, j, err)) < 0 || (rc = pids(cg, &set, j, err)) < 0 ||
+	    (rc = cpu(cg, &set, j, err)) < 0 || (rc = devices(cg, &set, err)) < 0)
 		return rc;
 	return 0;
+}
+
+int oci_cgroup_apply(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+{
+	return apply(cg, r, NULL, err);
+}
+
+int oci_cgroup_update(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+{
+	struct journal j = { .n = 0 };
+	int rc = apply(cg, r, &j, err);
+	if (rc < 0)
+		undo(&j);
+	return rc;
 }

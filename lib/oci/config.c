@@ -817,8 +817,8 @@ static int parse_top(struct json_object *top, struct oci_config *c, struct nsset
 	return 0;
 }
 
-static struct json_object *parse_json(const char *json, size_t len, const char *what,
-				      struct nsset_error *err)
+struct json_object *cfg_parse_json(const char *json, size_t len, const char *what,
+				   struct nsset_error *err)
 {
 	struct json_tokener *tok = json_tokener_new();
 	if (!tok) {
@@ -872,7 +872,7 @@ int oci_config_parse(const char *json, const char *bundle, struct oci_config **o
 		oci_config_free(c);
 		return nsset_fail(err, ENOMEM, "out of memory");
 	}
-	struct json_object *top = parse_json(json, strlen(json), "config.json", err);
+	struct json_object *top = cfg_parse_json(json, strlen(json), "config.json", err);
 	if (!top) {
 		oci_config_free(c);
 		return -EINVAL;
@@ -888,7 +888,7 @@ int oci_config_parse(const char *json, const char *bundle, struct oci_config **o
 }
 
 /* Read a whole (small) file; NUL-terminated. */
-static int read_file(const char *path, char **out, struct nsset_error *err)
+int cfg_read_file(const char *path, char **out, struct nsset_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -927,7 +927,7 @@ int oci_config_load(const char *bundle, struct oci_config **out, struct nsset_er
 		free(abs);
 		return nsset_fail(err, ENOMEM, "out of memory");
 	}
-	r = read_file(path, &json, err);
+	r = cfg_read_file(path, &json, err);
 	free(path);
 	if (r == 0) {
 		r = oci_config_parse(json, abs, out, err);
@@ -940,11 +940,11 @@ int oci_config_load(const char *bundle, struct oci_config **out, struct nsset_er
 int oci_process_parse_file(const char *path, struct oci_process *out, struct nsset_error *err)
 {
 	char *json;
-	int r = read_file(path, &json, err);
+	int r = cfg_read_file(path, &json, err);
 	if (r < 0)
 		return r;
 	memset(out, 0, sizeof(*out));
-	struct json_object *top = parse_json(json, strlen(json), path, err);
+	struct json_object *top = cfg_parse_json(json, strlen(json), path, err);
 	free(json);
 	if (!top)
 		return -EINVAL;

@@ -193,6 +193,10 @@ int oci_config_parse(const char *json, const char *bundle, struct oci_config **o
 /* Parse a process object alone (exec --process FILE). */
 int oci_process_parse_file(const char *path, struct oci_process *out, struct nsset_error *err);
 void oci_process_clear(struct oci_process *p);
+/* A LinuxResources object alone (`update --resources FILE`, "-" for the standard input);
+ * messages name FILE and the member: "FILE: memory.limit: must be an integer". */
+int oci_resources_parse_file(const char *path, struct oci_resources *out, struct nsset_error *err);
+void oci_resources_clear(struct oci_resources *r);
 void oci_config_free(struct oci_config *c);
 
 /* Name tables (config.c; rlimits, capabilities and seccomp names are in process.h, caps.h and

@@ -50,6 +50,17 @@ int cfg_string_map(struct json_object *val, const char *path, char ***out, size_
 void cfg_strv_free(char **v);
 char *cfg_strdup(const char *s);
 
+/* A JSON text (what names it in messages: "malformed JSON at line L, column C"); NULL on error. */
+struct json_object *cfg_parse_json(const char *json, size_t len, const char *what,
+				   struct nsset_error *err);
+/* A regular file of at most 16 MiB without NUL bytes, NUL-terminated in *out (malloc'd). */
+int cfg_read_file(const char *path, char **out, struct nsset_error *err);
+
+/* config_resources.c: a LinuxResources object ("linux.resources" of config.json, or the
+ * whole of `update --resources`), its members named PATH.memory.limit etc. in messages. */
+int cfg_parse_resources(struct json_object *obj, const char *path, struct oci_resources *res,
+			struct nsset_error *err);
+
 /* config_linux.c: the "linux" object. */
 int cfg_parse_linux(struct json_object *linux_obj, struct oci_config *c, struct nsset_error *err);
 void cfg_free_linux(struct oci_config *c);

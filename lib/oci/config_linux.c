@@ -143,100 +143,6 @@ static int parse_sysctl(struct json_object *o, struct oci_config *c, struct nsse
 	return 0;
 }
 
-static int parse_device_rules(struct json_object *arr, struct oci_resources *res,
-			      struct nsset_error *err)
-{
-	char qi[OCI_PATH_MAX], qk[OCI_PATH_MAX];
-	size_t n = json_object_array_length(arr);
-	int r;
-	res->devices = calloc(n ? n : 1, sizeof(*res->devices));
-	if (!res->devices)
-		return nsset_fail(err, ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *e = json_object_array_get_idx(arr, i);
-		struct oci_device_rule *d = &res->devices[i];
-		char *type = NULL, *access = NULL;
-		bool has;
-		cfg_path_index(qi, "linux.resources.devices", i);
-		if (!e || !json_object_is_type(e, json_type_object))
-			return cfg_fail(err, qi, "must be an object");
-		struct json_object *allow = cfg_get(e, "allow");
-		cfg_path_key(qk, qi, "allow");
-		if (!allow || !json_object_is_type(allow, json_type_boolean))
-			return cfg_fail(err, qk, "must be a boolean");
-		d->allow = json_object_get_boolean(allow);
-		if ((r = cfg_opt_string(e, "type", qi, &type, err)) < 0)
-			return r;
-		d->type = 'a';
-		if (type) {
-			cfg_path_key(qk, qi, "type");
-			if (strlen(type) != 1 || !strchr("acb", type[0])) {
-				free(type);
-				return cfg_fail(err, qk, "must be \"a\", \"c\" or \"b\"");
-			}
-			d->type = type[0];
-			free(type);
-		}
-		d->major = d->minor = -1;
-		if ((r = cfg_opt_range(e, "major", qi, -1, UINT32_MAX, &d->major, &has, err)) < 0 ||
-		    (r = cfg_opt_range(e, "minor", qi, -1, UINT32_MAX, &d->minor, &has, err)) < 0)
-			return r;
-		if ((r = cfg_opt_string(e, "access", qi, &access, err)) < 0)
-			return r;
-		strcpy(d->access, "rwm");
-		if (access) {
-			cfg_path_key(qk, qi, "access");
-			if (strlen(access) > 3 || strspn(access, "rwm") != strlen(access)) {
-				free(access);
-				return cfg_fail(err, qk, "must be a subset of \"rwm\"");
-			}
-			strcpy(d->access, access);
-			free(access);
-		}
-		res->n_devices = i + 1;
-	}
-	return 0;
-}
-
-static int parse_resources(struct json_object *o, struct oci_config *c, struct nsset_error *err)
-{
-	struct oci_resources *res = &c->resources;
-	struct json_object *m;
-	int r;
-
-	c->has_resources = true;
-	if ((r = cfg_opt_object(o, "memory", "linux.resources", &m, err)) < 0)
-		return r;
-	if (m && ((r = cfg_opt_int64(m, "limit", "linux.resources.memory", &res->memory_limit,
-				     &res->has_memory_limit, err)) < 0 ||
-		  (r = cfg_opt_int64(m, "reservation", "linux.resources.memory",
-				     &res->memory_reservation, &res->has_memory_reservation, err)) < 0 ||
-		  (r = cfg_opt_int64(m, "swap", "linux.resources.memory", &res->memory_swap,
-				     &res->has_memory_swap, err)) < 0))
-		return r;
-	if ((r = cfg_opt_object(o, "pids", "linux.resources", &m, err)) < 0)
-		return r;
-	if (m && (r = cfg_opt_int64(m, "limit", "linux.resources.pids", &res->pids_limit,
-				    &res->has_pids_limit, err)) < 0)
-		return r;
-	if ((r = cfg_opt_object(o, "cpu", "linux.resources", &m, err)) < 0)
-		return r;
-	if (m && ((r = cfg_opt_uint64(m, "shares", "linux.resources.cpu", &res->cpu_shares,
-				      &res->has_cpu_shares, err)) < 0 ||
-		  (r = cfg_opt_int64(m, "quota", "linux.resources.cpu", &res->cpu_quota,
-				     &res->has_cpu_quota, err)) < 0 ||
-		  (r = cfg_opt_uint64(m, "period", "linux.resources.cpu", &res->cpu_period,
-				      &res->has_cpu_period, err)) < 0 ||
-		  (r = cfg_opt_string(m, "cpus", "linux.resources.cpu", &res->cpu_cpus, err)) < 0 ||
-		  (r = cfg_opt_string(m, "mems", "linux.resources.cpu", &res->cpu_mems, err)) < 0))
-		return r;
-	if ((r = cfg_opt_array(o, "devices", "linux.resources", &m, err)) < 0)
-		return r;
-	if (m && (r = parse_device_rules(m, res, err)) < 0)
-		return r;
-	return 0;
-}
-
 static int parse_devices(struct json_object *arr, struct oci_config *c, struct nsset_error *err)
 {
 	char qi[OCI_PATH_MAX], qk[OCI_PATH_MAX];
@@ -531,8 +437,9 @@ int cfg_parse_linux(struct json_object *l, struct oci_config *c, struct nsset_er
 		return r;
 	if ((r = cfg_opt_object(l, "resources", "linux", &o, err)) < 0)
 		return r;
-	if (o && (r = parse_resources(o, c, err)) < 0)
+	if (o && (r = cfg_parse_resources(o, "linux.resources", &c->resources, err)) < 0)
 		return r;
+	c->has_resources = o != NULL;
 	if ((r = cfg_opt_string(l, "cgroupsPath", "linux", &c->cgroups_path, err)) < 0)
 		return r;
 	if (c->cgroups_path && strstr(c->cgroups_path, ".."))
@@ -581,9 +488,7 @@ void cfg_free_linux(struct oci_config *c)
 		free(c->sysctl[i].value);
 	}
 	free(c->sysctl);
-	free(c->resources.cpu_cpus);
-	free(c->resources.cpu_mems);
-	free(c->resources.devices);
+	oci_resources_clear(&c->resources);
 	free(c->cgroups_path);
 	for (size_t i = 0; i < c->n_devices; i++)
 		free(c->devices[i].path);

@@ -385,6 +385,15 @@ out:
 	return r;
 }
 
+/* The container's cgroup for an operation on it (WHAT: "freeze"), -ENOTSUP when it has none. */
+static int need_cgroup(struct oci_ctr *c, const char *what, struct nsset_error *err)
+{
+	int r = oci_ctr_cgroup(c, err);
+	if (r == 0 && !c->cg)
+		r = nsset_fail(err, ENOTSUP, "the container has no cgroup to %s", what);
+	return r;
+}
+
 int oci_pause(const char *root, const char *id, bool pause, struct nsset_error *err)
 {
 	struct oci_ctr c;
@@ -402,13 +411,29 @@ int oci_pause(const char *root, const char *id, bool pause, struct nsset_error *
 		r = wrong_state(err, "paused", s);
 		goto out;
 	}
-	if ((r = oci_ctr_cgroup(&c, err)) < 0)
-		goto out;
-	if (!c.cg) {
-		r = nsset_fail(err, ENOTSUP, "the container has no cgroup to freeze");
+	if ((r = need_cgroup(&c, "freeze", err)) == 0)
+		r = oci_cgroup_freeze(c.cg, pause, err);
+out:
+	oci_ctr_close(&c);
+	return r;
+}
+
+/* ---- update ------------------------------------------------------------------------------- */
+
+int oci_update(const char *root, const char *id, const struct oci_resources *res,
+	       struct nsset_error *err)
+{
+	struct oci_ctr c;
+	int r = oci_ctr_open(root, id, &c, err);
+	if (r < 0)
+		return r;
+	enum oci_status s = oci_ctr_status(&c);
+	if (s != OCI_CREATED && s != OCI_RUNNING && s != OCI_PAUSED) {
+		r = wrong_state(err, "created, running or paused", s);
 		goto out;
 	}
-	r = oci_cgroup_freeze(c.cg, pause, err);
+	if ((r = need_cgroup(&c, "update", err)) == 0)
+		r = oci_cgroup_update(c.cg, res, err);
 out:
 	oci_ctr_close(&c);
 	return r;

@@ -145,6 +145,13 @@ test_podman_exec_ps_logs_stop_kill_rm() {
 	fi
 	out=$(pm top web 2>&1) || fail "podman top: $out"
 	assert_contains "sleep" "$out" "podman top"
+	# podman update: the runtime's `update --resources FILE ID`, seen in the cgroup's files.
+	out=$(pm update --memory 64m --cpu-shares 77 web 2>&1) || fail "podman update: $out"
+	local d
+	d=$(pm_cgroups_of "$cid" | grep '^/sys/fs/cgroup/memory/')
+	assert_eq 67108864 "$(cat "$d/memory.limit_in_bytes")" "memory limit after podman update"
+	d=$(pm_cgroups_of "$cid" | grep "^/sys/fs/cgroup/cpu/")
+	assert_eq 77 "$(cat "$d/cpu.shares")" "cpu.shares after podman update"
 	# nsset ps: the container's processes, as in its cgroup.
 	assert_contains "$pid" "$("$NSSET" ps "$cid")" "nsset ps of podman's container"
 	assert_eq "started" "$(pm logs web | head -1)" "podman logs"
