@@ -30,8 +30,10 @@ pm_setup() {
 	CONF
 	export CONTAINERS_STORAGE_CONF=$PM/storage.conf
 	[ -e /run/containers ] && PM_RUN_CONTAINERS=1 || PM_RUN_CONTAINERS=0
-	# podman's cgroupfs parent: removed at the end when we made it (and it is empty).
+	# podman's cgroupfs parent and its conmon cgroup (podman makes both): removed at the end
+	# when we made them (and they are empty).
 	[ -e /sys/fs/cgroup/pids/libpod_parent ] && PM_LIBPOD_PARENT=1 || PM_LIBPOD_PARENT=0
+	[ -e /sys/fs/cgroup/pids/libpod_parent/conmon ] && PM_CONMON_CG=1 || PM_CONMON_CG=0
 	# nsset's state: its default root (podman's exit command does not pass runtime flags).
 	PODMAN=(podman --root "$PM/root" --runroot "$PM/runroot" --storage-driver vfs
 		--runtime "$NSSET")
@@ -63,6 +65,9 @@ pm_cleanup() {
 		[ -s "$cid" ] || continue
 		for d in $(pm_cgroups_of "$(cat "$cid")"); do rmdir "$d" 2>/dev/null; done
 	done
+	if [ "$PM_CONMON_CG" = 0 ]; then
+		for d in /sys/fs/cgroup/*/libpod_parent/conmon; do rmdir "$d" 2>/dev/null; done
+	fi
 	if [ "$PM_LIBPOD_PARENT" = 0 ]; then
 		for d in /sys/fs/cgroup/*/libpod_parent; do rmdir "$d" 2>/dev/null; done
 	fi
