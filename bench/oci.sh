@@ -61,7 +61,7 @@ echo "OCI run of /bin/true: $RUNS runs each, hyperfine -N, $(nproc) cores, $(una
 echo "(nsset, crun, runc in one hyperfine run inside unshare -m, cgroup v1 only)"
 printf '%-14s %10s %12s  %s\n' "" "median ms" "peak RSS kB" "command"
 printf '%-14s %10.2f %12s  %s\n' nsset "$n" "$(peak $nsset_cmd)" "nsset run"
-printf '%-14s %10.2f %12s  %s\n' crun "$c" "$(peak $crun_cmd)" "crun $(crun --version | head -1 | awk '{print $3}') run"
+printf '%-14s %10.2f %12s  %s\n' crun "$c" "$(peak $crun_cmd)" "crun $(crun --root "$out/state/crun" --version | head -1 | awk '{print $3}') run"
 printf '%-14s %10.2f %12s  %s\n' runc "$r" "$(peak $runc_cmd)" "runc $(runc --version | head -1 | awk '{print $3}') run"
 printf '%-14s %10.2f %12s  %s\n' floor "$f" "$(peak $floor_cmd)" "$floor_cmd (namespaces only)"
 printf '%-14s %10.2f %12s  %s\n' nsset-hybrid "$nh" "-" "nsset run on the hybrid layout (v1 + v2 unified)"
