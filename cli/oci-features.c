@@ -71,6 +71,7 @@ int cli_oci_features(int argc, char **argv)
 	json_object_object_add(cg, "v2", json_object_new_boolean(true));
 	json_object_object_add(cg, "systemd", json_object_new_boolean(false));
 	json_object_object_add(cg, "systemdUser", json_object_new_boolean(false));
+	json_object_object_add(cg, "rdma", json_object_new_boolean(true));
 	json_object_object_add(l, "cgroup", cg);
 
 	struct json_object *sc = json_object_new_object();

@@ -22,16 +22,42 @@ static const char usage_text[] =
 	"      --memory-reservation BYTES  memory soft limit\n"
 	"      --memory-swap BYTES     memory+swap limit (-1: none)\n"
 	"      --pids-limit N          most processes (-1: none)\n"
-	"      --cpu-shares N          relative CPU weight\n"
+	"      --cpu-share(s) N        relative CPU weight\n"
 	"      --cpu-period US         CFS period\n"
 	"      --cpu-quota US          CFS quota per period (-1: none)\n"
+	"      --cpu-burst US          CFS burst\n"
+	"      --cpu-rt-period US      real-time period\n"
+	"      --cpu-rt-runtime US     real-time runtime per period\n"
+	"      --cpu-idle 0|1          SCHED_IDLE for the cgroup\n"
 	"      --cpuset-cpus LIST      CPUs allowed (0-3,5)\n"
 	"      --cpuset-mems LIST      memory nodes allowed\n"
-	"Either all limits are set, or (should the kernel refuse one) none of the memory, pids\n"
-	"and cpu ones.\n";
+	"      --blkio-weight N        block I/O weight (10-1000)\n"
+	"The options win over the file's members.  Either all limits are set or, should the\n"
+	"kernel refuse one, those written before it get their old values back.\n";
 
-enum { O_MEMORY = 256, O_MEMORY_RES, O_MEMORY_SWAP, O_PIDS, O_SHARES, O_PERIOD, O_QUOTA, O_CPUS,
-       O_MEMS };
+enum { O_MEMORY = 256, O_MEMORY_RES, O_MEMORY_SWAP, O_PIDS, O_SHARES, O_PERIOD, O_QUOTA, O_BURST,
+       O_RT_PERIOD, O_RT_RUNTIME, O_IDLE, O_CPUS, O_MEMS, O_BLKIO_WEIGHT };
+
+static const struct option opts[] = {
+	{ "resources", required_argument, NULL, 'r' },
+	{ "memory", required_argument, NULL, O_MEMORY },
+	{ "memory-reservation", required_argument, NULL, O_MEMORY_RES },
+	{ "memory-swap", required_argument, NULL, O_MEMORY_SWAP },
+	{ "pids-limit", required_argument, NULL, O_PIDS },
+	{ "cpu-share", required_argument, NULL, O_SHARES }, /* runc's and crun's spelling */
+	{ "cpu-shares", required_argument, NULL, O_SHARES },
+	{ "cpu-period", required_argument, NULL, O_PERIOD },
+	{ "cpu-quota", required_argument, NULL, O_QUOTA },
+	{ "cpu-burst", required_argument, NULL, O_BURST },
+	{ "cpu-rt-period", required_argument, NULL, O_RT_PERIOD },
+	{ "cpu-rt-runtime", required_argument, NULL, O_RT_RUNTIME },
+	{ "cpu-idle", required_argument, NULL, O_IDLE },
+	{ "cpuset-cpus", required_argument, NULL, O_CPUS },
+	{ "cpuset-mems", required_argument, NULL, O_MEMS },
+	{ "blkio-weight", required_argument, NULL, O_BLKIO_WEIGHT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
 /* An integer, with a binary k/m/g suffix where units is set; -1 allowed where neg is set. */
 static bool parse_num(const char *s, bool units, bool neg, int64_t *out)
@@ -61,76 +87,63 @@ static bool parse_num(const char *s, bool units, bool neg, int64_t *out)
 	return true;
 }
 
-static int bad_value(const char *opt, const char *v, const char *what)
+/* One option into res: 0, or 2 (a usage error, printed). */
+static int set_option(int c, const char *name, const char *arg, struct oci_resources *res)
 {
-	cli_error("update", NULL, "%s %s: must be %s", opt, v, what);
-	return 2;
+	const char *want = "a non-negative integer";
+	bool units = c == O_MEMORY || c == O_MEMORY_RES || c == O_MEMORY_SWAP;
+	bool neg = units || c == O_PIDS || c == O_QUOTA || c == O_RT_RUNTIME;
+	int64_t v = 0;
+	char **str = c == O_CPUS ? &res->cpu_cpus : c == O_MEMS ? &res->cpu_mems : NULL;
+	if (str) {
+		free(*str);
+		if (!(*str = strdup(arg))) {
+			cli_error("update", NULL, "out of memory");
+			return 2;
+		}
+		return 0;
+	}
+	if (units)
+		want = "a number of bytes (k, m or g suffix) or -1";
+	else if (neg)
+		want = "an integer or -1";
+	if (!parse_num(arg, units, neg, &v) || (c == O_IDLE && v > 1) ||
+	    (c == O_BLKIO_WEIGHT && v > UINT16_MAX)) {
+		cli_error("update", NULL, "--%s %s: must be %s%s", name, arg, want,
+			  c == O_IDLE ? " (0 or 1)" : "");
+		return 2;
+	}
+	switch (c) {
+	case O_MEMORY: res->has_memory_limit = true, res->memory_limit = v; break;
+	case O_MEMORY_RES: res->has_memory_reservation = true, res->memory_reservation = v; break;
+	case O_MEMORY_SWAP: res->has_memory_swap = true, res->memory_swap = v; break;
+	case O_PIDS: res->has_pids_limit = true, res->pids_limit = v; break;
+	case O_SHARES: res->has_cpu_shares = true, res->cpu_shares = (uint64_t)v; break;
+	case O_PERIOD: res->has_cpu_period = true, res->cpu_period = (uint64_t)v; break;
+	case O_QUOTA: res->has_cpu_quota = true, res->cpu_quota = v; break;
+	case O_BURST: res->has_cpu_burst = true, res->cpu_burst = (uint64_t)v; break;
+	case O_RT_PERIOD: res->has_rt_period = true, res->rt_period = (uint64_t)v; break;
+	case O_RT_RUNTIME: res->has_rt_runtime = true, res->rt_runtime = v; break;
+	case O_IDLE: res->has_cpu_idle = true, res->cpu_idle = v; break;
+	case O_BLKIO_WEIGHT: res->has_blkio_weight = true, res->blkio_weight = v; break;
+	}
+	return 0;
 }
 
 int cli_oci_update(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "resources", required_argument, NULL, 'r' },
-		{ "memory", required_argument, NULL, O_MEMORY },
-		{ "memory-reservation", required_argument, NULL, O_MEMORY_RES },
-		{ "memory-swap", required_argument, NULL, O_MEMORY_SWAP },
-		{ "pids-limit", required_argument, NULL, O_PIDS },
-		{ "cpu-shares", required_argument, NULL, O_SHARES },
-		{ "cpu-period", required_argument, NULL, O_PERIOD },
-		{ "cpu-quota", required_argument, NULL, O_QUOTA },
-		{ "cpuset-cpus", required_argument, NULL, O_CPUS },
-		{ "cpuset-mems", required_argument, NULL, O_MEMS },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	/* The options' values, applied over the file's. */
-	struct oci_resources flags = { .has_memory_limit = false };
-	const char *file = NULL, *cpus = NULL, *mems = NULL;
-	int64_t v;
+	const char *file = NULL;
 	int c, li;
+	/* First the options' form and the file; the values after the file is read. */
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":r:h", opts, &li)) != -1) {
-		const char *name = c >= O_MEMORY ? opts[li].name : NULL;
-		char opt[32];
-		snprintf(opt, sizeof(opt), "--%s", name ? name : "");
-		switch (c) {
-		case 'r': file = optarg; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		case O_MEMORY:
-		case O_MEMORY_RES:
-		case O_MEMORY_SWAP:
-			if (!parse_num(optarg, true, true, &v))
-				return bad_value(opt, optarg, "a number of bytes (k, m or g suffix) or -1");
-			if (c == O_MEMORY)
-				flags.has_memory_limit = true, flags.memory_limit = v;
-			else if (c == O_MEMORY_RES)
-				flags.has_memory_reservation = true, flags.memory_reservation = v;
-			else
-				flags.has_memory_swap = true, flags.memory_swap = v;
-			break;
-		case O_PIDS:
-		case O_QUOTA:
-			if (!parse_num(optarg, false, true, &v))
-				return bad_value(opt, optarg, "an integer or -1");
-			if (c == O_PIDS)
-				flags.has_pids_limit = true, flags.pids_limit = v;
-			else
-				flags.has_cpu_quota = true, flags.cpu_quota = v;
-			break;
-		case O_SHARES:
-		case O_PERIOD:
-			if (!parse_num(optarg, false, false, &v))
-				return bad_value(opt, optarg, "a non-negative integer");
-			if (c == O_SHARES)
-				flags.has_cpu_shares = true, flags.cpu_shares = (uint64_t)v;
-			else
-				flags.has_cpu_period = true, flags.cpu_period = (uint64_t)v;
-			break;
-		case O_CPUS: cpus = optarg; break;
-		case O_MEMS: mems = optarg; break;
-		default: return cli_option_error("update", c, argv);
-		}
+		if (c == 'r')
+			file = optarg;
+		else if (c == 'h')
+			return fputs(usage_text, stdout), 0;
+		else if (c == '?' || c == ':')
+			return cli_option_error("update", c, argv);
 	}
 	if (argc - optind != 1) {
 		cli_error("update", NULL, "usage: nsset update [OPTIONS] ID (see 'nsset update --help')");
@@ -145,33 +158,13 @@ int cli_oci_update(int argc, char **argv)
 	} else {
 		memset(&res, 0, sizeof(res));
 	}
-	if (flags.has_memory_limit)
-		res.has_memory_limit = true, res.memory_limit = flags.memory_limit;
-	if (flags.has_memory_reservation)
-		res.has_memory_reservation = true, res.memory_reservation = flags.memory_reservation;
-	if (flags.has_memory_swap)
-		res.has_memory_swap = true, res.memory_swap = flags.memory_swap;
-	if (flags.has_pids_limit)
-		res.has_pids_limit = true, res.pids_limit = flags.pids_limit;
-	if (flags.has_cpu_shares)
-		res.has_cpu_shares = true, res.cpu_shares = flags.cpu_shares;
-	if (flags.has_cpu_period)
-		res.has_cpu_period = true, res.cpu_period = flags.cpu_period;
-	if (flags.has_cpu_quota)
-		res.has_cpu_quota = true, res.cpu_quota = flags.cpu_quota;
+	optind = 0;
 	int r = 0;
-	if (cpus) {
-		free(res.cpu_cpus);
-		res.cpu_cpus = strdup(cpus);
-	}
-	if (mems) {
-		free(res.cpu_mems);
-		res.cpu_mems = strdup(mems);
-	}
-	if ((cpus && !res.cpu_cpus) || (mems && !res.cpu_mems))
-		r = nsset_fail(&err, ENOMEM, "out of memory");
-	if (r == 0)
-		r = oci_update(cli_oci_root(), id, &res, &err);
+	while (r == 0 && (c = getopt_long(argc, argv, ":r:h", opts, &li)) != -1)
+		if (c >= O_MEMORY)
+			r = set_option(c, opts[li].name, optarg, &res);
+	if (r == 0 && oci_update(cli_oci_root(), id, &res, &err) < 0)
+		r = cli_fail("update", id, &err);
 	oci_resources_clear(&res);
-	return r < 0 ? cli_fail("update", id, &err) : 0;
+	return r;
 }

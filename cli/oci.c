@@ -140,6 +140,9 @@ int cli_oci_load(const char *verb, const struct oci_create_opts *o, struct oci_c
 	if ((*c)->process.apparmor_profile)
 		cli_debug("%s %s: apparmorProfile \"%s\" ignored: AppArmor is not enabled", verb, o->id,
 			  (*c)->process.apparmor_profile);
+	if ((*c)->resources.has_memory_kernel)
+		cli_debug("%s %s: linux.resources.memory.kernel and kernelTCP ignored: kernel memory "
+			  "limits are deprecated (cgroup v2 has none)", verb, o->id);
 	if ((*c)->process.selinux_label)
 		cli_debug("%s %s: selinuxLabel \"%s\" ignored: SELinux is not enabled", verb, o->id,
 			  (*c)->process.selinux_label);

@@ -55,6 +55,27 @@ oci_expect_error() { # WHAT WANT ARGS...
 	assert_contains "$want" "$out" "message of $what"
 }
 
+# The container's directory in the v1 hierarchy of CONTROLLER, from /proc/PID/cgroup.
+oci_cg_dir() { # PID CONTROLLER
+	local rel
+	rel=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' /proc/"$1"/cgroup)
+	[ -n "$rel" ] || fail "process $1 has no $2 cgroup: $(cat /proc/"$1"/cgroup)"
+	local d
+	for d in /sys/fs/cgroup/"$2" /sys/fs/cgroup/*"$2"*; do
+		[ -d "$d$rel" ] && { echo "$d$rel"; return; }
+	done
+	fail "no directory for the $2 cgroup $rel"
+}
+
+# The container's directory in the cgroup v2 hierarchy (hybrid: /sys/fs/cgroup/unified).
+oci_cg2_dir() { # PID
+	local rel mnt
+	rel=$(sed -n 's/^0:://p' /proc/"$1"/cgroup)
+	mnt=$(awk '/ - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+	[ -n "$rel" ] && [ -n "$mnt" ] && [ -d "$mnt$rel" ] || fail "process $1 has no v2 cgroup"
+	echo "$mnt$rel"
+}
+
 # Delete a container when the test ends, whatever happened.
 oci_defer_delete() { defer "\"$NSSET\" --root \"$TMPDIR_TEST/state\" delete --force $1"; }
 

@@ -437,6 +437,37 @@ static void enable_v2_controllers(const char *mount, const char *dir)
 	}
 }
 
+int oci_cgroup_v2_enable(struct oci_cgroup *cg, const char *controller, const char *what,
+			 struct nsset_error *err)
+{
+	struct oci_cgroup_hier *h = NULL;
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].v2)
+			h = &cg->h[i];
+	if (!h)
+		return nsset_fail(err, EOPNOTSUPP, "%s: no cgroup v2 hierarchy on this host", what);
+	if (!has_token(h->controllers, controller))
+		return nsset_fail(err, EOPNOTSUPP, "%s: no %s controller on cgroup v2 here (%s/cgroup.controllers: \"%s\")",
+				  what, controller, h->mount, h->controllers);
+	char cur[4096], sub[1024], plus[64];
+	const char *p = h->dir + strlen(h->mount), *next;
+	snprintf(cur, sizeof(cur), "%s", h->mount);
+	snprintf(plus, sizeof(plus), "+%s", controller);
+	for (;;) {
+		next = strchr(p + 1, '/');
+		if (oci_cgroup_read(cur, "cgroup.subtree_control", sub, sizeof(sub)) < 0 ||
+		    !space_list_has(sub, controller)) {
+			int r = oci_cgroup_write(cur, "cgroup.subtree_control", plus, what, err);
+			if (r < 0)
+				return r;
+		}
+		if (!next || strlen(cur) + (size_t)(next - p) >= sizeof(cur))
+			return 0;
+		strncat(cur, p, (size_t)(next - p));
+		p = next;
+	}
+}
+
 /* rmdir dir and what is below it (deepest first), retrying on EBUSY while the processes exit. */
 static int remove_tree(const char *dir)
 {

@@ -23,6 +23,11 @@ struct oci_cgroup {
 /* The hierarchy that has this controller: a v1 one that names it, else the v2 one if its
  * cgroup.controllers lists it; NULL if none. */
 struct oci_cgroup_hier *oci_cgroup_hier_for(struct oci_cgroup *cg, const char *controller);
+/* Make CONTROLLER's files appear in the container's v2 cgroup: "+CONTROLLER" in the
+ * cgroup.subtree_control of each of its ancestors that lacks it.  -EOPNOTSUPP (naming WHAT)
+ * when there is no v2 hierarchy or it does not have the controller. */
+int oci_cgroup_v2_enable(struct oci_cgroup *cg, const char *controller, const char *what,
+			 struct nsset_error *err);
 /* Write/read one file of dir.  Errors name `what` (the JSON path) and the file. */
 int oci_cgroup_write(const char *dir, const char *file, const char *value, const char *what,
 		     struct nsset_error *err);

@@ -21,7 +21,8 @@ struct journal {
 	struct {
 		const char *dir, *file;
 		char old[256];
-	} e[16];
+		char name[64];   /* the file's name when the caller's string does not last */
+	} e[24];
 };
 
 static int put(struct journal *j, const char *dir, const char *file, const char *value,
@@ -36,6 +37,19 @@ static int put(struct journal *j, const char *dir, const char *file, const char 
 		j->e[j->n].file = file;
 		memcpy(j->e[j->n].old, old, sizeof(old));
 		j->n++;
+	}
+	return r;
+}
+
+/* put() of a file whose name is in a buffer of the caller's (copied into the journal). */
+static int put_copy(struct journal *j, const char *dir, const char *file, const char *value,
+		    const char *what, struct nsset_error *err)
+{
+	size_t at = j ? j->n : 0;
+	int r = put(j, dir, file, value, what, err);
+	if (r == 0 && j && j->n > at) {
+		snprintf(j->e[at].name, sizeof(j->e[at].name), "%s", file);
+		j->e[at].file = j->e[at].name;
 	}
 	return r;
 }
@@ -91,7 +105,8 @@ static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct j
 	const char *what = "linux.resources.memory";
 	char v[32];
 	int rc;
-	if (!r->has_memory_limit && !r->has_memory_reservation && !r->has_memory_swap)
+	if (!r->has_memory_limit && !r->has_memory_reservation && !r->has_memory_swap &&
+	    !r->has_swappiness && !r->disable_oom_killer)
 		return 0;
 	struct oci_cgroup_hier *h = need(cg, "memory", what, err);
 	if (!h)
@@ -120,6 +135,12 @@ static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct j
 			if ((rc = put(j, h->dir, "memory.swap.max", v, "linux.resources.memory.swap", err)) < 0)
 				return rc;
 		}
+		if (r->has_swappiness)
+			return nsset_fail(err, EOPNOTSUPP, "linux.resources.memory.swappiness: cgroup v2 "
+					  "has no swappiness of its own");
+		if (r->disable_oom_killer)
+			return nsset_fail(err, EOPNOTSUPP, "linux.resources.memory.disableOOMKiller: "
+					  "cgroup v2 cannot turn the OOM killer off");
 		return 0;
 	}
 	char sw[32];
@@ -157,6 +178,14 @@ static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct j
 					   "linux.resources.memory.reservation", err)) < 0)
 			return rc;
 	}
+	if (r->has_swappiness) {
+		snprintf(v, sizeof(v), "%" PRIu64, r->swappiness);
+		if ((rc = put(j, h->dir, "memory.swappiness", v, "linux.resources.memory.swappiness", err)) < 0)
+			return rc;
+	}
+	if (r->disable_oom_killer &&
+	    (rc = put(j, h->dir, "memory.oom_control", "1", "linux.resources.memory.disableOOMKiller", err)) < 0)
+		return rc;
 	return 0;
 }
 
@@ -182,7 +211,8 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct jour
 {
 	char v[64];
 	int rc;
-	if (r->has_cpu_shares || r->has_cpu_quota || r->has_cpu_period) {
+	if (r->has_cpu_shares || r->has_cpu_quota || r->has_cpu_period || r->has_cpu_burst ||
+	    r->has_rt_runtime || r->has_rt_period || r->has_cpu_idle) {
 		struct oci_cgroup_hier *h = need(cg, "cpu", "linux.resources.cpu", err);
 		if (!h)
 			return -EOPNOTSUPP;
@@ -206,6 +236,14 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct jour
 				if ((rc = put(j, h->dir, "cpu.max", v, "linux.resources.cpu.quota", err)) < 0)
 					return rc;
 			}
+			if (r->has_cpu_burst) {
+				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_burst);
+				if ((rc = put(j, h->dir, "cpu.max.burst", v, "linux.resources.cpu.burst", err)) < 0)
+					return rc;
+			}
+			if (r->has_rt_runtime || r->has_rt_period)
+				return nsset_fail(err, EOPNOTSUPP, "linux.resources.cpu.realtime%s: cgroup v2 has "
+						  "no real-time group scheduling", r->has_rt_runtime ? "Runtime" : "Period");
 		} else {
 			if (r->has_cpu_shares) {
 				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_shares);
@@ -222,6 +260,27 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct jour
 				if ((rc = put(j, h->dir, "cpu.cfs_quota_us", v, "linux.resources.cpu.quota", err)) < 0)
 					return rc;
 			}
+			if (r->has_cpu_burst) {
+				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_burst);
+				if ((rc = put(j, h->dir, "cpu.cfs_burst_us", v, "linux.resources.cpu.burst", err)) < 0)
+					return rc;
+			}
+			/* The period first: the runtime must fit in it. */
+			if (r->has_rt_period) {
+				snprintf(v, sizeof(v), "%" PRIu64, r->rt_period);
+				if ((rc = put(j, h->dir, "cpu.rt_period_us", v, "linux.resources.cpu.realtimePeriod", err)) < 0)
+					return rc;
+			}
+			if (r->has_rt_runtime) {
+				snprintf(v, sizeof(v), "%" PRId64, r->rt_runtime);
+				if ((rc = put(j, h->dir, "cpu.rt_runtime_us", v, "linux.resources.cpu.realtimeRuntime", err)) < 0)
+					return rc;
+			}
+		}
+		if (r->has_cpu_idle) {
+			snprintf(v, sizeof(v), "%" PRId64, r->cpu_idle);
+			if ((rc = put(j, h->dir, "cpu.idle", v, "linux.resources.cpu.idle", err)) < 0)
+				return rc;
 		}
 	}
 	if (r->cpu_cpus || r->cpu_mems) {
@@ -232,6 +291,235 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct jour
 			return rc;
 		if (r->cpu_mems && (rc = put(j, h->dir, "cpuset.mems", r->cpu_mems, "linux.resources.cpu.mems", err)) < 0)
 			return rc;
+	}
+	return 0;
+}
+
+/* A per-device line's old value, for the journal: its line in FILE, else what removes it. */
+static int put_device_line(struct journal *j, const char *dir, const char *file, int64_t major,
+			   int64_t minor, const char *value, const char *none, const char *what,
+			   struct nsset_error *err)
+{
+	char cur[4096], key[48];
+	snprintf(key, sizeof(key), "%" PRId64 ":%" PRId64 " ", major, minor);
+	const char *old = NULL;
+	if (oci_cgroup_read(dir, file, cur, sizeof(cur)) >= 0) {
+		for (char *l = strtok(cur, "\n"); l && !old; l = strtok(NULL, "\n"))
+			if (strncmp(l, key, strlen(key)) == 0)
+				old = l;
+	}
+	char undo_line[256];
+	snprintf(undo_line, sizeof(undo_line), "%s%s", old ? "" : key, old ? old : none);
+	int rc = oci_cgroup_write(dir, file, value, what, err);
+	if (rc == 0 && j && j->n < NSSET_ARRAY_SIZE(j->e)) {
+		j->e[j->n].dir = dir;
+		j->e[j->n].file = file;
+		snprintf(j->e[j->n].old, sizeof(j->e[j->n].old), "%s", undo_line);
+		j->n++;
+	}
+	return rc;
+}
+
+/* The first of two files that exists in dir (the weight of bfq or of another scheduler). */
+static const char *which(const char *dir, const char *a, const char *b)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s", dir, a);
+	if (access(p, F_OK) == 0)
+		return a;
+	snprintf(p, sizeof(p), "%s/%s", dir, b);
+	return access(p, F_OK) == 0 ? b : NULL;
+}
+
+/* blkio weights (10..1000) as io.weight (1..10000), as runc converts them. */
+static int64_t io_weight(int64_t w)
+{
+	return w <= 0 ? 0 : 1 + (w - 10) * 9999 / 990;
+}
+
+static bool block_io_set(const struct oci_resources *r)
+{
+	bool any = r->has_blkio_weight || r->has_blkio_leaf_weight || r->n_blkio_weight_devices;
+	for (int t = 0; t < OCI_THROTTLE_N; t++)
+		any |= r->n_blkio_throttle[t] > 0;
+	return any;
+}
+
+static int block_io(struct oci_cgroup *cg, const struct oci_resources *r, struct journal *j,
+		    struct nsset_error *err)
+{
+	static const char *const v1_throttle[OCI_THROTTLE_N] = {
+		"blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+		"blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device",
+	};
+	static const char *const v2_key[OCI_THROTTLE_N] = { "rbps", "wbps", "riops", "wiops" };
+	const char *what = "linux.resources.blockIO";
+	char v[128];
+	int rc;
+	if (!block_io_set(r))
+		return 0;
+	struct oci_cgroup_hier *h = oci_cgroup_hier_for(cg, "blkio");
+	if (!h && !(h = need(cg, "io", what, err)))
+		return -EOPNOTSUPP;
+	const char *wfile = h->v2 ? which(h->dir, "io.bfq.weight", "io.weight")
+				  : which(h->dir, "blkio.weight", "blkio.bfq.weight");
+	bool bfq = wfile && strstr(wfile, "bfq");
+	if ((r->has_blkio_weight || r->n_blkio_weight_devices) && !wfile)
+		return nsset_fail(err, EOPNOTSUPP, "%s.weight: no I/O scheduler here takes weights "
+				  "(no %s in %s)", what, h->v2 ? "io.weight or io.bfq.weight" :
+				  "blkio.weight or blkio.bfq.weight", h->dir);
+	if (r->has_blkio_weight) {
+		snprintf(v, sizeof(v), "%" PRId64, h->v2 && !bfq ? io_weight(r->blkio_weight) : r->blkio_weight);
+		if ((rc = put(j, h->dir, wfile, v, "linux.resources.blockIO.weight", err)) < 0)
+			return rc;
+	}
+	if (r->has_blkio_leaf_weight) {
+		if (h->v2)
+			return nsset_fail(err, EOPNOTSUPP, "%s.leafWeight: cgroup v2 has no leaf weights", what);
+		snprintf(v, sizeof(v), "%" PRId64, r->blkio_leaf_weight);
+		if ((rc = put(j, h->dir, "blkio.leaf_weight", v, "linux.resources.blockIO.leafWeight", err)) < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < r->n_blkio_weight_devices; i++) {
+		const struct oci_blkio_weight_device *d = &r->blkio_weight_devices[i];
+		if (d->leaf_weight >= 0)
+			return nsset_fail(err, EOPNOTSUPP, "%s.weightDevice[%zu].leafWeight: no scheduler "
+					  "of this kernel has leaf weights", what, i);
+		if (d->weight < 0)
+			continue;
+		char file[64];
+		snprintf(file, sizeof(file), "%s%s", wfile, h->v2 ? "" : "_device");
+		snprintf(v, sizeof(v), "%" PRId64 ":%" PRId64 " %" PRId64, d->major, d->minor,
+			 h->v2 && !bfq ? io_weight(d->weight) : d->weight);
+		/* (not undone: a device's weight has no "unset" value to write back) */
+		if ((rc = oci_cgroup_write(h->dir, file, v, "linux.resources.blockIO.weightDevice", err)) < 0)
+			return rc;
+	}
+	for (int t = 0; t < OCI_THROTTLE_N; t++) {
+		for (size_t i = 0; i < r->n_blkio_throttle[t]; i++) {
+			const struct oci_blkio_rate *d = &r->blkio_throttle[t][i];
+			if (h->v2) {
+				snprintf(v, sizeof(v), "%" PRId64 ":%" PRId64 " %s=%" PRIu64, d->major, d->minor,
+					 v2_key[t], d->rate);
+				rc = put_device_line(j, h->dir, "io.max", d->major, d->minor, v,
+						     "rbps=max wbps=max riops=max wiops=max", what, err);
+			} else {
+				snprintf(v, sizeof(v), "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor,
+					 d->rate);
+				rc = put_device_line(j, h->dir, v1_throttle[t], d->major, d->minor, v, "0",
+						     what, err);
+			}
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int hugetlb(struct oci_cgroup *cg, const struct oci_resources *r, struct journal *j,
+		   struct nsset_error *err)
+{
+	const char *what = "linux.resources.hugepageLimits";
+	int rc;
+	if (!r->n_hugepages)
+		return 0;
+	struct oci_cgroup_hier *h = need(cg, "hugetlb", what, err);
+	if (!h)
+		return -EOPNOTSUPP;
+	if (h->v2 && (rc = oci_cgroup_v2_enable(cg, "hugetlb", what, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < r->n_hugepages; i++) {
+		const struct oci_hugepage_limit *l = &r->hugepages[i];
+		char usage[64], rsvd[64], v[32];
+		snprintf(usage, sizeof(usage), "hugetlb.%s.%s", l->page_size, h->v2 ? "max" : "limit_in_bytes");
+		snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.%s", l->page_size, h->v2 ? "max" : "limit_in_bytes");
+		snprintf(v, sizeof(v), "%" PRIu64, l->limit);
+		if (!which(h->dir, usage, usage))
+			return nsset_fail(err, EOPNOTSUPP, "%s[%zu].pageSize: no %s huge pages here (no %s in %s)",
+					  what, i, l->page_size, usage, h->dir);
+		/* Reservations where the kernel accounts them, page faults in any case (as runc). */
+		const char *files[2] = { which(h->dir, rsvd, rsvd), usage };
+		for (int f = 0; f < 2; f++) {
+			if (!files[f])
+				continue;
+			if ((rc = put_copy(j, h->dir, files[f], v, what, err)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int network(struct oci_cgroup *cg, const struct oci_resources *r, struct journal *j,
+		   struct nsset_error *err)
+{
+	char v[64];
+	int rc;
+	if (r->has_net_class_id) {
+		struct oci_cgroup_hier *h = need(cg, "net_cls", "linux.resources.network.classID", err);
+		if (!h)
+			return -EOPNOTSUPP;
+		snprintf(v, sizeof(v), "%" PRIu32, r->net_class_id);
+		if ((rc = put(j, h->dir, "net_cls.classid", v, "linux.resources.network.classID", err)) < 0)
+			return rc;
+	}
+	if (r->n_net_priorities) {
+		struct oci_cgroup_hier *h = need(cg, "net_prio", "linux.resources.network.priorities", err);
+		if (!h)
+			return -EOPNOTSUPP;
+		for (size_t i = 0; i < r->n_net_priorities; i++) {
+			snprintf(v, sizeof(v), "%s %" PRIu32, r->net_priorities[i].name, r->net_priorities[i].priority);
+			if ((rc = oci_cgroup_write(h->dir, "net_prio.ifpriomap", v,
+						   "linux.resources.network.priorities", err)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int rdma(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err)
+{
+	int rc;
+	if (!r->n_rdma)
+		return 0;
+	struct oci_cgroup_hier *h = need(cg, "rdma", "linux.resources.rdma", err);
+	if (!h)
+		return -EOPNOTSUPP;
+	if (h->v2 && (rc = oci_cgroup_v2_enable(cg, "rdma", "linux.resources.rdma", err)) < 0)
+		return rc;
+	for (size_t i = 0; i < r->n_rdma; i++) {
+		const struct oci_rdma_limit *l = &r->rdma[i];
+		char v[256], hh[32] = "", ho[32] = "";
+		if (l->hca_handles >= 0)
+			snprintf(hh, sizeof(hh), " hca_handle=%" PRId64, l->hca_handles);
+		if (l->hca_objects >= 0)
+			snprintf(ho, sizeof(ho), " hca_object=%" PRId64, l->hca_objects);
+		snprintf(v, sizeof(v), "%s%s%s", l->device, hh, ho);
+		if ((rc = oci_cgroup_write(h->dir, "rdma.max", v, "linux.resources.rdma", err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* unified: each file of the container's v2 cgroup, its controller enabled first. */
+static int unified(struct oci_cgroup *cg, const struct oci_resources *r, struct journal *j,
+		   struct nsset_error *err)
+{
+	if (!r->n_unified)
+		return 0;
+	const char *dir = oci_cgroup_dir(cg, "");
+	if (!dir)
+		return nsset_fail(err, EOPNOTSUPP, "linux.resources.unified: no cgroup v2 hierarchy on this host");
+	for (size_t i = 0; i < r->n_unified; i++) {
+		const char *kv = r->unified[i], *eq = strchr(kv, '=');
+		char file[256], ctl[64], what[300];
+		int rc;
+		snprintf(file, sizeof(file), "%.*s", (int)(eq - kv), kv);
+		snprintf(ctl, sizeof(ctl), "%.*s", (int)strcspn(file, "."), file);
+		snprintf(what, sizeof(what), "linux.resources.unified.%s", file);
+		if (strcmp(ctl, "cgroup") != 0 && (rc = oci_cgroup_v2_enable(cg, ctl, what, err)) < 0)
+			return rc;
+		if ((rc = put_copy(j, dir, file, eq + 1, what, err)) < 0)
+			return rc == -ENOENT ? nsset_fail(err, ENOENT, "%s: no such file in %s", what, dir) : rc;
 	}
 	return 0;
 }
@@ -333,7 +621,10 @@ static int apply(struct oci_cgroup *cg, const struct oci_resources *r, struct jo
 	int rc;
 	struct oci_resources set = nonzero(r);
 	if ((rc = memory(cg, &set, j, err)) < 0 || (rc = pids(cg, &set, j, err)) < 0 ||
-	    (rc = cpu(cg, &set, j, err)) < 0 || (rc = devices(cg, &set, err)) < 0)
+	    (rc = cpu(cg, &set, j, err)) < 0 || (rc = block_io(cg, &set, j, err)) < 0 ||
+	    (rc = hugetlb(cg, &set, j, err)) < 0 || (rc = network(cg, &set, j, err)) < 0 ||
+	    (rc = unified(cg, &set, j, err)) < 0 || (rc = rdma(cg, &set, err)) < 0 ||
+	    (rc = devices(cg, &set, err)) < 0)
 		return rc;
 	return 0;
 }

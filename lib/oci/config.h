@@ -90,16 +90,68 @@ struct oci_device_rule {     /* linux.resources.devices */
 	char access[4];          /* subset of "rwm" */
 };
 
+/* blockIO.weightDevice: weight and leafWeight, -1 where absent. */
+struct oci_blkio_weight_device {
+	int64_t major, minor, weight, leaf_weight;
+};
+
+/* blockIO.throttle*Device: a rate for one device. */
+struct oci_blkio_rate {
+	int64_t major, minor;
+	uint64_t rate;
+};
+
+enum { OCI_THROTTLE_READ_BPS, OCI_THROTTLE_WRITE_BPS, OCI_THROTTLE_READ_IOPS,
+       OCI_THROTTLE_WRITE_IOPS, OCI_THROTTLE_N };
+
+struct oci_hugepage_limit {
+	char page_size[16];      /* "2MB", as in the hugetlb.<size>.* file names */
+	uint64_t limit;
+};
+
+struct oci_net_priority {
+	char *name;              /* an interface of the runtime's network namespace */
+	uint32_t priority;
+};
+
+/* rdma: one device; -1 where absent. */
+struct oci_rdma_limit {
+	char *device;
+	int64_t hca_handles, hca_objects;
+};
+
 struct oci_resources {
 	bool has_memory_limit, has_memory_reservation, has_memory_swap;
 	int64_t memory_limit, memory_reservation, memory_swap;
+	bool has_memory_kernel;  /* kernel/kernelTCP: checked, not applied (deprecated) */
+	bool has_swappiness, disable_oom_killer;
+	uint64_t swappiness;
 	bool has_pids_limit;
 	int64_t pids_limit;
-	bool has_cpu_shares, has_cpu_quota, has_cpu_period;
+	bool has_cpu_shares, has_cpu_quota, has_cpu_period, has_cpu_burst;
 	uint64_t cpu_shares;
 	int64_t cpu_quota;
-	uint64_t cpu_period;
+	uint64_t cpu_period, cpu_burst;
+	bool has_rt_runtime, has_rt_period, has_cpu_idle;
+	int64_t rt_runtime, cpu_idle;
+	uint64_t rt_period;
 	char *cpu_cpus, *cpu_mems;
+	bool has_blkio_weight, has_blkio_leaf_weight;
+	int64_t blkio_weight, blkio_leaf_weight;
+	struct oci_blkio_weight_device *blkio_weight_devices;
+	size_t n_blkio_weight_devices;
+	struct oci_blkio_rate *blkio_throttle[OCI_THROTTLE_N];
+	size_t n_blkio_throttle[OCI_THROTTLE_N];
+	struct oci_hugepage_limit *hugepages;
+	size_t n_hugepages;
+	bool has_net_class_id;
+	uint32_t net_class_id;
+	struct oci_net_priority *net_priorities;
+	size_t n_net_priorities;
+	struct oci_rdma_limit *rdma;
+	size_t n_rdma;
+	char **unified;          /* "FILE=VALUE" entries, NULL-terminated */
+	size_t n_unified;
 	struct oci_device_rule *devices;
 	size_t n_devices;
 };

@@ -4,25 +4,14 @@
 # value the kernel refuses leave every file as it was.
 source "$SRC/tests/oci-lib.sh"
 
-# The container's directory in the v1 hierarchy of CONTROLLER, from /proc/PID/cgroup.
-cg_dir() { # PID CONTROLLER
-	local rel
-	rel=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' /proc/"$1"/cgroup)
-	[ -n "$rel" ] || fail "process $1 has no $2 cgroup: $(cat /proc/"$1"/cgroup)"
-	local d
-	for d in /sys/fs/cgroup/"$2" /sys/fs/cgroup/*"$2"*; do
-		[ -d "$d$rel" ] && { echo "$d$rel"; return; }
-	done
-	fail "no directory for the $2 cgroup $rel"
-}
-
 # The values that update may write, one line each: memory limit, soft limit, pids.max,
 # cpu.shares, cfs period and quota, cpuset.cpus.
 limits() { # PID
 	local m p c s
-	m=$(cg_dir "$1" memory) p=$(cg_dir "$1" pids) c=$(cg_dir "$1" cpu) s=$(cg_dir "$1" cpuset)
-	cat "$m/memory.limit_in_bytes" "$m/memory.soft_limit_in_bytes" "$p/pids.max" \
-		"$c/cpu.shares" "$c/cpu.cfs_period_us" "$c/cpu.cfs_quota_us" "$s/cpuset.cpus"
+	m=$(oci_cg_dir "$1" memory) p=$(oci_cg_dir "$1" pids) c=$(oci_cg_dir "$1" cpu) s=$(oci_cg_dir "$1" cpuset)
+	cat "$m/memory.limit_in_bytes" "$m/memory.soft_limit_in_bytes" "$m/memory.swappiness" \
+		"$p/pids.max" "$c/cpu.shares" "$c/cpu.cfs_period_us" "$c/cpu.cfs_quota_us" "$s/cpuset.cpus"
+	[ ! -d /sys/fs/cgroup/blkio ] || cat "$(oci_cg_dir "$1" blkio)/blkio.throttle.read_bps_device"
 }
 
 update_setup() { # ID: a created container running sleep
@@ -39,9 +28,9 @@ update_setup() { # ID: a created container running sleep
 test_update_resources_from_stdin_reach_the_cgroup() {
 	update_setup up
 	local m p c
-	m=$(cg_dir "$PID" memory) p=$(cg_dir "$PID" pids) c=$(cg_dir "$PID" cpu)
+	m=$(oci_cg_dir "$PID" memory) p=$(oci_cg_dir "$PID" pids) c=$(oci_cg_dir "$PID" cpu)
 	# The container's own cgroup, not the caller's.
-	assert_ne "$(cg_dir $$ memory)" "$m" "the container's memory cgroup"
+	assert_ne "$(oci_cg_dir $$ memory)" "$m" "the container's memory cgroup"
 	assert_eq max "$(cat "$p/pids.max")" "pids.max before"
 	echo '{"memory": {"limit": 67108864, "reservation": 33554432}, "pids": {"limit": 20},
 	       "cpu": {"shares": 512, "period": 200000, "quota": 50000}, "blockIO": {}}' |
@@ -60,7 +49,7 @@ test_update_resources_from_stdin_reach_the_cgroup() {
 	oci update -r "$TMPDIR_TEST/res.json" up || fail "update -r FILE of a paused container"
 	assert_eq max "$(cat "$p/pids.max")" "pids.max back to max"
 	assert_eq 9223372036854771712 "$(cat "$m/memory.limit_in_bytes")" "memory limit -1: none"
-	assert_eq FROZEN "$(cat "$(cg_dir "$PID" freezer)/freezer.state")" "still frozen"
+	assert_eq FROZEN "$(cat "$(oci_cg_dir "$PID" freezer)/freezer.state")" "still frozen"
 	assert_eq paused "$(oci_status up)" "status"
 	oci resume up || fail "resume"
 }
@@ -68,17 +57,29 @@ test_update_resources_from_stdin_reach_the_cgroup() {
 test_update_options_win_over_the_file() {
 	update_setup uo
 	local m p
-	m=$(cg_dir "$PID" memory) p=$(cg_dir "$PID" pids)
+	m=$(oci_cg_dir "$PID" memory) p=$(oci_cg_dir "$PID" pids)
 	echo '{"pids": {"limit": 20}, "memory": {"limit": 67108864}}' >"$TMPDIR_TEST/res.json"
 	oci update -r "$TMPDIR_TEST/res.json" --pids-limit 30 --memory 32m --cpu-shares 256 uo ||
 		fail "update with options"
 	assert_eq 30 "$(cat "$p/pids.max")" "--pids-limit over the file's"
 	assert_eq 33554432 "$(cat "$m/memory.limit_in_bytes")" "--memory 32m"
-	assert_eq 256 "$(cat "$(cg_dir "$PID" cpu)/cpu.shares")" "--cpu-shares"
+	assert_eq 256 "$(cat "$(oci_cg_dir "$PID" cpu)/cpu.shares")" "--cpu-shares"
 	oci update --memory 1g --memory-swap -1 --cpu-quota 25000 --cpu-period 100000 uo ||
 		fail "update --memory 1g"
 	assert_eq 1073741824 "$(cat "$m/memory.limit_in_bytes")" "--memory 1g"
-	assert_eq 25000 "$(cat "$(cg_dir "$PID" cpu)/cpu.cfs_quota_us")" "--cpu-quota"
+	assert_eq 25000 "$(cat "$(oci_cg_dir "$PID" cpu)/cpu.cfs_quota_us")" "--cpu-quota"
+	# runc's spellings and the options of the other cpu files.
+	oci update --cpu-share 300 --cpu-burst 1000 --cpu-rt-period 900000 --cpu-rt-runtime 0 uo ||
+		fail "update --cpu-share ..."
+	local c
+	c=$(oci_cg_dir "$PID" cpu)
+	assert_eq "300 1000 900000 0" "$(cat "$c/cpu.shares" "$c/cpu.cfs_burst_us" \
+		"$c/cpu.rt_period_us" "$c/cpu.rt_runtime_us" | tr '\n' ' ' | sed 's/ $//')" "cpu files"
+	# (an idle cgroup's weight is the kernel's least: its shares read 3)
+	oci update --cpu-idle 1 uo || fail "update --cpu-idle 1"
+	assert_eq "1 3" "$(cat "$c/cpu.idle" "$c/cpu.shares" | tr '\n' ' ' | sed 's/ $//')" "cpu.idle"
+	oci_expect_error "--cpu-idle 2" "nsset: update: --cpu-idle 2: must be a non-negative integer (0 or 1)" \
+		update --cpu-idle 2 uo
 }
 
 test_update_refused_by_the_kernel_changes_nothing() {
@@ -86,7 +87,22 @@ test_update_refused_by_the_kernel_changes_nothing() {
 	oci update --memory 64m --pids-limit 20 uk || fail "update"
 	local before out rc
 	before=$(limits "$PID")
-	# Memory and pids are written first; the cpuset refuses a CPU this machine lacks.
+	# A throttle already there, to be kept; another device's, to go again.
+	local dev=7:0 dev2=7:1
+	[ ! -d /sys/fs/cgroup/blkio ] ||
+		echo "$dev 4096" >"$(oci_cg_dir "$PID" blkio)/blkio.throttle.read_bps_device" || fail "throttle"
+	before=$(limits "$PID")
+	# Memory, pids, cpu, the throttles are written first; then a unified file that does not
+	# exist (or, on a host without cgroup v2, unified itself) is refused.
+	echo "{\"memory\": {\"swappiness\": 3}, \"blockIO\": {\"throttleReadBpsDevice\": [
+		{\"major\": ${dev%:*}, \"minor\": ${dev#*:}, \"rate\": 1048576},
+		{\"major\": ${dev2%:*}, \"minor\": ${dev2#*:}, \"rate\": 2097152} ]},
+		\"unified\": {\"cgroup.nosuchfile\": \"1\"}}" >"$TMPDIR_TEST/res.json"
+	out=$(oci update -r "$TMPDIR_TEST/res.json" --memory 48m --pids-limit 9 --cpu-shares 100 --cpuset-cpus 0 uk 2>&1); rc=$?
+	assert_ne 0 "$rc" "exit status"
+	assert_contains "nsset: update uk: linux.resources.unified" "$out"
+	assert_eq "$before" "$(limits "$PID")" "limits after the refused update"
+	# The kernel refuses a value: the cpuset, a CPU this machine lacks.
 	out=$(oci update --memory 48m --pids-limit 9 --cpu-shares 100 --cpuset-cpus 4095 uk 2>&1); rc=$?
 	assert_ne 0 "$rc" "exit status"
 	assert_contains "nsset: update uk: " "$out"
@@ -139,7 +155,7 @@ test_update_of_a_stopped_container_is_refused() {
 	oci_create "$b" us || fail "create"
 	pid=$(oci_pid us)
 	local p
-	p=$(cg_dir "$pid" pids)
+	p=$(oci_cg_dir "$pid" pids)
 	oci start us || fail "start"
 	wait_for sh -c "[ \"\$(\"$NSSET\" --root \"$TMPDIR_TEST/state\" state us | jq -r .status)\" = stopped ]" ||
 		fail "the container did not stop"

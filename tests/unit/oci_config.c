@@ -284,6 +284,98 @@ static void bad_values(void **state)
 	expect_bad("{ \"type\": \"uts\" }", "{ \"type\": \"ipc\" }", "hostname: needs a new UTS namespace");
 }
 
+/* The members of linux.resources beyond memory limits, pids, cpu shares/quota and devices. */
+static void all_resources(void **state)
+{
+	(void)state;
+	static const char json[] =
+		"{ \"ociVersion\": \"1.2.0\", \"root\": { \"path\": \"rootfs\" },\n"
+		"  \"process\": { \"args\": [ \"true\" ], \"cwd\": \"/\" },\n"
+		"  \"linux\": { \"resources\": {\n"
+		"    \"memory\": { \"swappiness\": 10, \"disableOOMKiller\": true, \"kernel\": 5, \"useHierarchy\": true },\n"
+		"    \"cpu\": { \"quota\": 5000, \"burst\": 1000, \"realtimeRuntime\": 950, \"realtimePeriod\": 1000, \"idle\": 1 },\n"
+		"    \"blockIO\": { \"weight\": 300, \"leafWeight\": 10,\n"
+		"      \"weightDevice\": [ { \"major\": 8, \"minor\": 0, \"weight\": 500 } ],\n"
+		"      \"throttleReadBpsDevice\": [ { \"major\": 8, \"minor\": 0, \"rate\": 600 } ],\n"
+		"      \"throttleWriteIOPSDevice\": [ { \"major\": 8, \"minor\": 16, \"rate\": 300 }, { \"major\": 7, \"minor\": 0, \"rate\": 1 } ] },\n"
+		"    \"hugepageLimits\": [ { \"pageSize\": \"2MB\", \"limit\": 4194304 } ],\n"
+		"    \"network\": { \"classID\": 1048577, \"priorities\": [ { \"name\": \"eth0\", \"priority\": 500 } ] },\n"
+		"    \"rdma\": { \"mlx5_1\": { \"hcaHandles\": 3 } },\n"
+		"    \"unified\": { \"io.max\": \"8:0 rbps=1\", \"hugetlb.1GB.max\": \"0\" } } } }";
+	struct oci_config *c;
+	struct nsset_error err = { 0 };
+	assert_int_equal(oci_config_parse(json, "/b", &c, &err), 0);
+	const struct oci_resources *r = &c->resources;
+	assert_true(r->has_swappiness && r->swappiness == 10 && r->disable_oom_killer && r->has_memory_kernel);
+	assert_true(r->has_cpu_burst && r->cpu_burst == 1000 && r->rt_runtime == 950 && r->rt_period == 1000);
+	assert_true(r->has_cpu_idle && r->cpu_idle == 1);
+	assert_true(r->blkio_weight == 300 && r->blkio_leaf_weight == 10);
+	assert_int_equal(r->n_blkio_weight_devices, 1);
+	assert_int_equal(r->blkio_weight_devices[0].weight, 500);
+	assert_int_equal(r->blkio_weight_devices[0].leaf_weight, -1);
+	assert_int_equal(r->n_blkio_throttle[OCI_THROTTLE_READ_BPS], 1);
+	assert_int_equal(r->blkio_throttle[OCI_THROTTLE_READ_BPS][0].rate, 600);
+	assert_int_equal(r->n_blkio_throttle[OCI_THROTTLE_WRITE_IOPS], 2);
+	assert_int_equal(r->blkio_throttle[OCI_THROTTLE_WRITE_IOPS][1].major, 7);
+	assert_int_equal(r->n_blkio_throttle[OCI_THROTTLE_WRITE_BPS], 0);
+	assert_int_equal(r->n_hugepages, 1);
+	assert_string_equal(r->hugepages[0].page_size, "2MB");
+	assert_true(r->has_net_class_id && r->net_class_id == 1048577);
+	assert_string_equal(r->net_priorities[0].name, "eth0");
+	assert_int_equal(r->n_rdma, 1);
+	assert_string_equal(r->rdma[0].device, "mlx5_1");
+	assert_int_equal(r->rdma[0].hca_handles, 3);
+	assert_int_equal(r->rdma[0].hca_objects, -1);
+	assert_int_equal(r->n_unified, 2);
+	assert_string_equal(r->unified[0], "io.max=8:0 rbps=1");
+	oci_config_free(c);
+}
+
+static void bad_resources(void **state)
+{
+	(void)state;
+	static const char *const bad[][2] = {
+		{ "\"memory\": { \"swappiness\": 101 }", "linux.resources.memory.swappiness: out of range [0, 100]" },
+		{ "\"memory\": { \"disableOOMKiller\": 1 }", "linux.resources.memory.disableOOMKiller: must be a boolean" },
+		{ "\"memory\": { \"kernel\": \"1\" }", "linux.resources.memory.kernel: must be an integer" },
+		{ "\"cpu\": { \"quota\": 5000, \"burst\": 6000 }", "linux.resources.cpu.burst: 6000 is larger than the quota 5000" },
+		{ "\"cpu\": { \"idle\": 2 }", "linux.resources.cpu.idle: out of range [0, 1]" },
+		{ "\"cpu\": { \"realtimePeriod\": -1 }", "linux.resources.cpu.realtimePeriod: must be a non-negative integer" },
+		{ "\"blockIO\": { \"weight\": 70000 }", "linux.resources.blockIO.weight: out of range [0, 65535]" },
+		{ "\"blockIO\": { \"weightDevice\": [ { \"major\": 8, \"minor\": 0 } ] }",
+		  "linux.resources.blockIO.weightDevice[0]: needs weight or leafWeight" },
+		{ "\"blockIO\": { \"throttleReadBpsDevice\": [ { \"major\": 8, \"rate\": 1 } ] }",
+		  "linux.resources.blockIO.throttleReadBpsDevice[0].minor: is required" },
+		{ "\"blockIO\": { \"throttleWriteIOPSDevice\": [ { \"major\": 8, \"minor\": 0 } ] }",
+		  "linux.resources.blockIO.throttleWriteIOPSDevice[0].rate: is required" },
+		{ "\"blockIO\": { \"throttleReadIOPSDevice\": [ 3 ] }", "linux.resources.blockIO.throttleReadIOPSDevice[0]: must be an object" },
+		{ "\"hugepageLimits\": [ { \"pageSize\": \"2mb\", \"limit\": 1 } ]",
+		  "linux.resources.hugepageLimits[0].pageSize: must be a size like \"2MB\"" },
+		{ "\"hugepageLimits\": [ { \"pageSize\": \"2MB\" } ]", "linux.resources.hugepageLimits[0].limit: is required" },
+		{ "\"network\": { \"classID\": -1 }", "linux.resources.network.classID: out of range" },
+		{ "\"network\": { \"priorities\": [ { \"name\": \"../x\", \"priority\": 1 } ] }",
+		  "linux.resources.network.priorities[0].name: must be an interface name" },
+		{ "\"rdma\": { \"mlx5_1\": {} }", "linux.resources.rdma.mlx5_1: needs hcaHandles or hcaObjects" },
+		{ "\"unified\": { \"../memory.max\": \"1\" }", "linux.resources.unified.../memory.max: must be a cgroup v2 file name" },
+		{ "\"unified\": { \"memory\": \"1\" }", "linux.resources.unified.memory: must be a cgroup v2 file name" },
+		{ "\"unified\": { \"memory.max\": 1 }", "linux.resources.unified.memory.max: must be a string" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char json[1024];
+		snprintf(json, sizeof(json),
+			 "{ \"ociVersion\": \"1.2.0\", \"root\": { \"path\": \"rootfs\" },"
+			 " \"process\": { \"args\": [ \"true\" ], \"cwd\": \"/\" },"
+			 " \"linux\": { \"resources\": { %s } } }", bad[i][0]);
+		struct oci_config *c = (struct oci_config *)0x1;
+		struct nsset_error err = { 0 };
+		if (oci_config_parse(json, "/b", &c, &err) == 0)
+			fail_msg("accepted %s", bad[i][0]);
+		assert_null(c);
+		if (!strstr(err.msg, bad[i][1]))
+			fail_msg("message '%s' does not contain '%s'", err.msg, bad[i][1]);
+	}
+}
+
 static void bad_seccomp(void **state)
 {
 	(void)state;
@@ -379,6 +471,8 @@ int main(void)
 		cmocka_unit_test(malformed_json),
 		cmocka_unit_test(wrong_types),
 		cmocka_unit_test(bad_values),
+		cmocka_unit_test(all_resources),
+		cmocka_unit_test(bad_resources),
 		cmocka_unit_test(bad_seccomp),
 		cmocka_unit_test(process_file),
 		cmocka_unit_test(ids),
