@@ -213,21 +213,17 @@ static void unshare_is_all_or_nothing_in_the_kernel(void **state)
 }
 
 /* In a chroot whose / is not a mount point, the mounts cannot be made private: that is found
- * before anything is created, so the caller keeps all its namespaces. */
+ * before anything is created, so the caller keeps all its namespaces.  The directory is made
+ * and removed by the test (the child, chrooted, cannot name it any more). */
+static char chroot_dir[] = "/tmp/nsset-unit-chroot.XXXXXX";
+
 static int unshare_fails_before_creating(void)
 {
 	int dir = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ino_t before[10], after[10];
 	struct nsset_error err = { 0 };
-	char tmp[] = "/tmp/nsset-unit-chroot.XXXXXX";
-	if (!(nsset_flags_built() & NSSET_MNT))
-		return 0;
-	if (!mkdtemp(tmp))
-		return 1;
 	inodes(dir, before);
-	int c = chroot(tmp);
-	rmdir(tmp); /* the chroot keeps the directory */
-	if (c < 0 || chdir("/") < 0)
+	if (chroot(chroot_dir) < 0 || chdir("/") < 0)
 		return 2;
 	int r = nsset_unshare(nsset_flags_built(), &err);
 	inodes(dir, after);
@@ -240,7 +236,12 @@ static void unshare_checks_before_creating(void **state)
 {
 	(void)state;
 	NEED_ROOT();
-	assert_int_equal(in_child(unshare_fails_before_creating), 0);
+	if (!(nsset_flags_built() & NSSET_MNT))
+		return;
+	assert_non_null(mkdtemp(chroot_dir));
+	int r = in_child(unshare_fails_before_creating);
+	assert_int_equal(rmdir(chroot_dir), 0);
+	assert_int_equal(r, 0);
 }
 
 /* ---- nsset_spawn ---- */
