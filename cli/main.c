@@ -51,7 +51,7 @@ static void version(void)
 	printf("oci: %s\n", NSSET_BUILD_OCI ? "yes" : "no");
 #if NSSET_BUILD_OCI
 	printf("oci-spec: 1.0.0 - 1.2.0\n");
-	printf("oci-parts: config state lifecycle rootfs cgroup(v1,v2,hybrid) caps seccomp process hooks\n");
+	printf("oci-parts: config state lifecycle rootfs cgroup(v1,v2,hybrid) caps seccomp process sched timens hooks update\n");
 #endif
 	printf("test hooks: %s\n", NSSET_BUILD_TEST_HOOKS ? "yes" : "no");
 }

@@ -76,6 +76,16 @@ oci_cg2_dir() { # PID
 	echo "$mnt$rel"
 }
 
+# create of BUNDLE as ID must fail with WANT in its message and leave nothing (its output goes
+# to a file: a container created by mistake would hold a pipe open).
+oci_create_refused() { # BUNDLE ID WANT WHAT
+	local rc
+	oci create --bundle "$1" "$2" </dev/null >"$TMPDIR_TEST/refused.out" 2>&1; rc=$?
+	assert_ne 0 "$rc" "create with $4"
+	assert_contains "nsset: create $2: $3" "$(cat "$TMPDIR_TEST/refused.out")" "message for $4"
+	oci_assert_gone "$2"
+}
+
 # Delete a container when the test ends, whatever happened.
 oci_defer_delete() { defer "\"$NSSET\" --root \"$TMPDIR_TEST/state\" delete --force $1"; }
 

@@ -455,7 +455,7 @@ static int parse_process(struct json_object *pr, const char *path, struct oci_pr
 	if ((r = cfg_opt_string(pr, "apparmorProfile", path, &p->apparmor_profile, err)) < 0 ||
 	    (r = cfg_opt_string(pr, "selinuxLabel", path, &p->selinux_label, err)) < 0)
 		return r;
-	return 0;
+	return cfg_parse_process_sched(pr, path, p, err);
 }
 
 void oci_process_clear(struct oci_process *p)

@@ -31,6 +31,20 @@ struct oci_user {
 	size_t n_additional_gids;
 };
 
+/* process.scheduler: sched_setattr(2)'s attributes. */
+struct oci_scheduler {
+	int policy;              /* SCHED_* */
+	int nice, priority;
+	uint64_t flags;          /* SCHED_FLAG_* */
+	uint64_t runtime, deadline, period; /* ns, SCHED_DEADLINE */
+};
+
+/* A CPU or memory node list ("0-3,7") as a bit mask. */
+#define OCI_MASK_BITS 1024
+struct oci_mask {
+	unsigned long bits[OCI_MASK_BITS / (8 * sizeof(unsigned long))];
+};
+
 struct oci_process {
 	bool terminal;
 	unsigned console_height, console_width; /* 0 when absent */
@@ -49,6 +63,13 @@ struct oci_process {
 	int oom_score_adj;
 	char *apparmor_profile;
 	char *selinux_label;
+	bool has_scheduler;
+	struct oci_scheduler scheduler;
+	bool has_io_priority;
+	int io_priority;         /* IOPRIO_PRIO_VALUE(class, level) */
+	/* execCPUAffinity (exec only, not the init): before and after joining the cgroup */
+	bool has_affinity_initial, has_affinity_final;
+	struct oci_mask affinity_initial, affinity_final;
 };
 
 struct oci_mount {
@@ -232,6 +253,15 @@ struct oci_config {
 	bool has_personality;
 	unsigned long personality;  /* PER_LINUX / PER_LINUX32 */
 	struct oci_seccomp *seccomp;  /* NULL when absent */
+	/* timeOffsets: a new time namespace's clocks, written to timens_offsets */
+	bool has_time_offsets;
+	int64_t monotonic_secs, boottime_secs;
+	uint32_t monotonic_nsecs, boottime_nsecs;
+	/* memoryPolicy: set_mempolicy(2) of the container's processes */
+	bool has_mempolicy;
+	int mempolicy_mode;      /* MPOL_* with its MPOL_F_* flags */
+	bool has_mempolicy_nodes;
+	struct oci_mask mempolicy_nodes;
 	char **annotations;      /* "k=v" pairs, NULL-terminated, may be NULL */
 	size_t n_annotations;
 };

@@ -61,6 +61,14 @@ int cfg_read_file(const char *path, char **out, struct nsset_error *err);
 int cfg_parse_resources(struct json_object *obj, const char *path, struct oci_resources *res,
 			struct nsset_error *err);
 
+/* config_sched.c: process.scheduler, ioPriority, execCPUAffinity; linux.memoryPolicy; a CPU
+ * or node list ("0-3,7") as a mask (-EINVAL when malformed or empty). */
+int cfg_parse_process_sched(struct json_object *pr, const char *path, struct oci_process *p,
+			    struct nsset_error *err);
+int cfg_parse_memory_policy(struct json_object *linux_obj, struct oci_config *c,
+			    struct nsset_error *err);
+int cfg_parse_mask(const char *s, struct oci_mask *m);
+
 /* config_linux.c: the "linux" object. */
 int cfg_parse_linux(struct json_object *linux_obj, struct oci_config *c, struct nsset_error *err);
 void cfg_free_linux(struct oci_config *c);

@@ -410,6 +410,42 @@ static int check_paths(char **v, size_t n, const char *what, struct nsset_error 
 	return 0;
 }
 
+/* timeOffsets: the monotonic and boottime clocks of a time namespace the container makes. */
+static int parse_time_offsets(struct json_object *l, struct oci_config *c, struct nsset_error *err)
+{
+	const char *path = "linux.timeOffsets";
+	char q[OCI_PATH_MAX];
+	struct json_object *o;
+	int r = cfg_opt_object(l, "timeOffsets", "linux", &o, err);
+	if (r < 0 || !o)
+		return r;
+	if (!(c->ns_new & NSSET_TIME))
+		return cfg_fail(err, path, "needs a new time namespace (linux.namespaces has no \"time\" without a path)");
+	json_object_object_foreach(o, clock, v) {
+		int64_t *secs, ns;
+		uint32_t *nsecs;
+		cfg_path_key(q, path, clock);
+		if (strcmp(clock, "monotonic") == 0) {
+			secs = &c->monotonic_secs;
+			nsecs = &c->monotonic_nsecs;
+		} else if (strcmp(clock, "boottime") == 0) {
+			secs = &c->boottime_secs;
+			nsecs = &c->boottime_nsecs;
+		} else {
+			return cfg_fail(err, q, "unknown clock (monotonic or boottime)");
+		}
+		if (!v || !json_object_is_type(v, json_type_object))
+			return cfg_fail(err, q, "must be an object");
+		ns = 0;
+		if ((r = cfg_opt_int64(v, "secs", q, secs, NULL, err)) < 0 ||
+		    (r = cfg_opt_range(v, "nanosecs", q, 0, 999999999, &ns, NULL, err)) < 0)
+			return r;
+		*nsecs = (uint32_t)ns;
+	}
+	c->has_time_offsets = true;
+	return 0;
+}
+
 int cfg_parse_linux(struct json_object *l, struct oci_config *c, struct nsset_error *err)
 {
 	struct json_object *o;
@@ -473,6 +509,14 @@ int cfg_parse_linux(struct json_object *l, struct oci_config *c, struct nsset_er
 		return r;
 	if (o && (r = parse_seccomp(o, c, err)) < 0)
 		return r;
+	if ((r = parse_time_offsets(l, c, err)) < 0 || (r = cfg_parse_memory_policy(l, c, err)) < 0)
+		return r;
+	/* Not done by this nsset: refused rather than left out without a word. */
+	if (cfg_get(l, "netDevices"))
+		return cfg_fail(err, "linux.netDevices", "moving network devices into the container is not "
+				"supported by nsset (make them in its network namespace, or join one by path)");
+	if (cfg_get(l, "intelRdt"))
+		return cfg_fail(err, "linux.intelRdt", "Intel RDT (resctrl) is not supported by nsset");
 	return 0;
 }
 

@@ -333,9 +333,13 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	/* clone3 makes the namespaces a process cannot enter by unshare (pid, time: only its
 	 * children would) and the user namespace whose maps we write; the child the others. */
 	nsset_flags_t by_clone = c->ns_new & (NSSET_PID | NSSET_USER | NSSET_TIME);
+	/* A time namespace with offsets: the child makes it by unshare, writes the offsets
+	 * before anything is in it, and its exec enters it (time_namespaces(7)). */
+	nsset_flags_t time_later = c->has_time_offsets ? by_clone & NSSET_TIME : 0;
+	by_clone &= ~time_later;
 	if (joins_user_ns(c) && (by_clone & NSSET_PID)) {
 		/* Owned by the joined user namespace: made by the child after it joined it. */
-		x.pid_flags = nsset_flags_to_clone(by_clone & (NSSET_PID | NSSET_TIME));
+		x.pid_flags = nsset_flags_to_clone((by_clone & (NSSET_PID | NSSET_TIME)) | time_later);
 		by_clone &= ~(NSSET_PID | NSSET_TIME);
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	}

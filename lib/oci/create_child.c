@@ -3,6 +3,7 @@
 #include "oci/cgroup_internal.h"
 #include "oci/create_proto.h"
 #include "oci/engine.h"
+#include "oci/process.h"
 #include "oci/seccomp.h"
 
 #include <fcntl.h>
@@ -152,6 +153,9 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 		nsset_fail_errno(&err, errno, "cannot make the new namespaces");
 		child_fail(x, &err);
 	}
+	if ((x->unshare_flags & CLONE_NEWTIME) && c->has_time_offsets &&
+	    oci_time_offsets_write(c, &err) < 0)
+		child_fail(x, &err);
 	if (x->pid_flags) {
 		/* A pid namespace owned by the joined user namespace (its /proc can be mounted
 		 * there): only our children enter it.  The child goes on as the container process;
@@ -160,6 +164,10 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 			nsset_fail_errno(&err, errno, "cannot make the pid namespace");
 			child_fail(x, &err);
 		}
+		/* (before the fork: the child enters the time namespace) */
+		if ((x->pid_flags & CLONE_NEWTIME) && c->has_time_offsets &&
+		    oci_time_offsets_write(c, &err) < 0)
+			child_fail(x, &err);
 		pid_t pid = fork();
 		if (pid < 0) {
 			nsset_fail_errno(&err, errno, "cannot fork the container process");

@@ -118,7 +118,14 @@ fail:
 static __attribute__((noreturn)) void intermediate_main(struct exec_ctx *x)
 {
 	struct nsset_error err = { 0 };
+	/* execCPUAffinity: its initial CPUs until the cgroup is joined, then its final ones (a
+	 * cpuset cgroup resets them as it is joined). */
+	if (x->p->has_affinity_initial &&
+	    oci_process_set_affinity(&x->p->affinity_initial, "initial", &err) < 0)
+		goto fail;
 	if (x->cg && oci_cgroup_add_pid(x->cg, getpid(), &err) < 0)
+		goto fail;
+	if (x->p->has_affinity_final && oci_process_set_affinity(&x->p->affinity_final, "final", &err) < 0)
 		goto fail;
 	if (x->ns && setns(x->pidfd, x->ns) < 0) {
 		nsset_fail_errno(&err, errno, "cannot join the container's namespaces");

@@ -224,6 +224,8 @@ int oci_process_apply_opts(const struct oci_config *c, const struct oci_process 
 		*o->notify_fd = -1;
 	/* While still privileged: lowering oom_score_adj and raising limits need
 	 * CAP_SYS_RESOURCE, which the capabilities below may drop. */
+	if ((r = oci_process_set_sched(c, p, err)) < 0)
+		return r;
 	if (p->has_oom_score_adj && (r = oci_process_set_oom_score_adj(p->oom_score_adj, err)) < 0)
 		return r;
 	if ((r = oci_process_set_rlimits(p, err)) < 0)

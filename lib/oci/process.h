@@ -22,6 +22,14 @@ int oci_process_set_oom_score_adj(int adj, struct nsset_error *err);
 int oci_process_set_personality(unsigned long persona, struct nsset_error *err);
 int oci_process_set_no_new_privs(struct nsset_error *err);
 
+/* process_sched.c: process.scheduler, process.ioPriority and (c not NULL) linux.memoryPolicy;
+ * a CPU affinity (execCPUAffinity.initial or .final, what names it); the offsets of the time
+ * namespace the caller just made by unshare (before anything enters it: the caller's exec). */
+int oci_process_set_sched(const struct oci_config *c, const struct oci_process *p,
+			  struct nsset_error *err);
+int oci_process_set_affinity(const struct oci_mask *m, const char *what, struct nsset_error *err);
+int oci_time_offsets_write(const struct oci_config *c, struct nsset_error *err);
+
 struct oci_process_opts {
 	/* For SCMP_ACT_NOTIFY with seccomp.listenerPath: a socket already connected to the
 	 * listener (connect it with oci_seccomp_listener_connect before pivot_root, since the
@@ -34,7 +42,7 @@ struct oci_process_opts {
 	int *notify_fd;
 };
 
-/* Everything, in order: oom_score_adj, rlimits, personality, umask, (seccomp here when
+/* Everything, in order: scheduler, I/O priority and memory policy, oom_score_adj, rlimits, personality, umask, (seccomp here when
  * noNewPrivileges is false: loading it then needs CAP_SYS_ADMIN, which the caps may drop),
  * bounding set + keepcaps, setgroups/setresgid/setresuid, capabilities, no_new_privs,
  * seccomp last (when noNewPrivileges is true).  c may be NULL (exec with no config: no

@@ -376,6 +376,50 @@ static void bad_resources(void **state)
 	}
 }
 
+static bool mask_has(const struct oci_mask *m, unsigned i)
+{
+	return m->bits[i / (8 * sizeof(long))] >> (i % (8 * sizeof(long))) & 1;
+}
+
+/* process.scheduler, ioPriority, execCPUAffinity; linux.memoryPolicy and timeOffsets. */
+static void process_sched_and_time(void **state)
+{
+	(void)state;
+	static const char json[] =
+		"{ \"ociVersion\": \"1.2.0\", \"root\": { \"path\": \"rootfs\" },\n"
+		"  \"process\": { \"args\": [ \"true\" ], \"cwd\": \"/\",\n"
+		"    \"scheduler\": { \"policy\": \"SCHED_RR\", \"priority\": 20, \"flags\": [ \"SCHED_FLAG_RESET_ON_FORK\", \"SCHED_FLAG_KEEP_PARAMS\" ] },\n"
+		"    \"ioPriority\": { \"class\": \"IOPRIO_CLASS_RT\", \"priority\": 3 },\n"
+		"    \"execCPUAffinity\": { \"initial\": \"0-3,7\", \"final\": \"\" } },\n"
+		"  \"linux\": { \"namespaces\": [ { \"type\": \"time\" } ],\n"
+		"    \"timeOffsets\": { \"monotonic\": { \"secs\": -7, \"nanosecs\": 9 }, \"boottime\": { \"secs\": 100 } },\n"
+		"    \"memoryPolicy\": { \"mode\": \"MPOL_PREFERRED\", \"nodes\": \"1,1023\", \"flags\": [ \"MPOL_F_RELATIVE_NODES\" ] } } }";
+	struct oci_config *c;
+	struct nsset_error err = { 0 };
+	if (oci_config_parse(json, "/b", &c, &err) < 0)
+		fail_msg("%s", err.msg);
+	const struct oci_process *p = &c->process;
+	assert_true(p->has_scheduler);
+	assert_int_equal(p->scheduler.policy, 2);
+	assert_int_equal(p->scheduler.priority, 20);
+	assert_int_equal(p->scheduler.flags, 0x01 | 0x10);
+	assert_true(p->has_io_priority);
+	assert_int_equal(p->io_priority, 1 << 13 | 3);
+	assert_true(p->has_affinity_initial);
+	assert_false(p->has_affinity_final); /* empty: left alone */
+	for (unsigned i = 0; i < 10; i++)
+		assert_int_equal(mask_has(&p->affinity_initial, i), i <= 3 || i == 7);
+	assert_true(c->has_time_offsets);
+	assert_int_equal(c->monotonic_secs, -7);
+	assert_int_equal(c->monotonic_nsecs, 9);
+	assert_int_equal(c->boottime_secs, 100);
+	assert_true(c->has_mempolicy && c->has_mempolicy_nodes);
+	assert_int_equal(c->mempolicy_mode, 1 | (1 << 14));
+	assert_true(mask_has(&c->mempolicy_nodes, 1) && mask_has(&c->mempolicy_nodes, 1023));
+	assert_false(mask_has(&c->mempolicy_nodes, 0));
+	oci_config_free(c);
+}
+
 static void bad_seccomp(void **state)
 {
 	(void)state;
@@ -473,6 +517,7 @@ int main(void)
 		cmocka_unit_test(bad_values),
 		cmocka_unit_test(all_resources),
 		cmocka_unit_test(bad_resources),
+		cmocka_unit_test(process_sched_and_time),
 		cmocka_unit_test(bad_seccomp),
 		cmocka_unit_test(process_file),
 		cmocka_unit_test(ids),
