@@ -84,6 +84,11 @@ struct oci_mount {
 	bool recursive_idmap;
 };
 
+/* linux.netDevices: a host device and its name in the container (NULL: the same). */
+struct oci_net_device {
+	char *host, *name;
+};
+
 struct oci_namespace {
 	nsset_flags_t kind;      /* one NSSET_* flag */
 	char *path;              /* join this namespace instead of creating one; NULL = new */
@@ -257,6 +262,8 @@ struct oci_config {
 	bool has_time_offsets;
 	int64_t monotonic_secs, boottime_secs;
 	uint32_t monotonic_nsecs, boottime_nsecs;
+	struct oci_net_device *net_devices;
+	size_t n_net_devices;
 	/* memoryPolicy: set_mempolicy(2) of the container's processes */
 	bool has_mempolicy;
 	int mempolicy_mode;      /* MPOL_* with its MPOL_F_* flags */

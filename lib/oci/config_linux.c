@@ -410,6 +410,55 @@ static int check_paths(char **v, size_t n, const char *what, struct nsset_error 
 	return 0;
 }
 
+/* A network device name: 1 to 15 bytes, no slash, colon or white space, not "." or "..";
+ * a "%d" template where allowed. */
+static bool ifname_ok(const char *n, bool template)
+{
+	size_t len = strlen(n);
+	if (!len || len >= 16 || strpbrk(n, "/: \t\n") || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	const char *pct = strchr(n, '%');
+	return !pct || (template && pct[1] == 'd' && !strchr(pct + 1, '%'));
+}
+
+/* netDevices: host devices the runtime moves into the container's network namespace. */
+static int parse_net_devices(struct json_object *l, struct oci_config *c, struct nsset_error *err)
+{
+	const char *path = "linux.netDevices";
+	char q[OCI_PATH_MAX];
+	struct json_object *o;
+	int r = cfg_opt_object(l, "netDevices", "linux", &o, err);
+	if (r < 0 || !o)
+		return r;
+	bool has_net = false;
+	for (size_t i = 0; i < c->n_namespaces; i++)
+		has_net |= c->namespaces[i].kind == NSSET_NET;
+	if (!has_net)
+		return cfg_fail(err, path, "needs a network namespace (linux.namespaces has no \"network\")");
+	size_t n = (size_t)json_object_object_length(o);
+	if (!(c->net_devices = calloc(n ? n : 1, sizeof(*c->net_devices))))
+		return nsset_fail(err, ENOMEM, "out of memory");
+	json_object_object_foreach(o, dev, v) {
+		struct oci_net_device *d = &c->net_devices[c->n_net_devices];
+		cfg_path_key(q, path, dev);
+		if (!(d->host = strdup(dev)))
+			return nsset_fail(err, ENOMEM, "out of memory");
+		c->n_net_devices++;
+		if (!ifname_ok(dev, false))
+			return cfg_fail(err, q, "must be a network device name");
+		if (!v || !json_object_is_type(v, json_type_object))
+			return cfg_fail(err, q, "must be an object");
+		if ((r = cfg_opt_string(v, "name", q, &d->name, err)) < 0)
+			return r;
+		if (d->name && !ifname_ok(d->name, true)) {
+			char qn[OCI_PATH_MAX];
+			cfg_path_key(qn, q, "name");
+			return cfg_fail(err, qn, "must be a network device name (with at most one %%d)");
+		}
+	}
+	return 0;
+}
+
 /* timeOffsets: the monotonic and boottime clocks of a time namespace the container makes. */
 static int parse_time_offsets(struct json_object *l, struct oci_config *c, struct nsset_error *err)
 {
@@ -511,10 +560,9 @@ int cfg_parse_linux(struct json_object *l, struct oci_config *c, struct nsset_er
 		return r;
 	if ((r = parse_time_offsets(l, c, err)) < 0 || (r = cfg_parse_memory_policy(l, c, err)) < 0)
 		return r;
+	if ((r = parse_net_devices(l, c, err)) < 0)
+		return r;
 	/* Not done by this nsset: refused rather than left out without a word. */
-	if (cfg_get(l, "netDevices"))
-		return cfg_fail(err, "linux.netDevices", "moving network devices into the container is not "
-				"supported by nsset (make them in its network namespace, or join one by path)");
 	if (cfg_get(l, "intelRdt"))
 		return cfg_fail(err, "linux.intelRdt", "Intel RDT (resctrl) is not supported by nsset");
 	return 0;
@@ -541,4 +589,9 @@ void cfg_free_linux(struct oci_config *c)
 	cfg_strv_free(c->readonly_paths);
 	free(c->mount_label);
 	seccomp_free(c->seccomp);
+	for (size_t i = 0; i < c->n_net_devices; i++) {
+		free(c->net_devices[i].host);
+		free(c->net_devices[i].name);
+	}
+	free(c->net_devices);
 }

@@ -38,6 +38,7 @@
 #include "oci/cgroup_internal.h"
 #include "oci/cloned_binary.h"
 #include "oci/create_proto.h"
+#include "oci/netdev.h"
 #include "registry.h"
 #include "oci/engine.h"
 #include "oci/seccomp.h"
@@ -467,7 +468,9 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 			goto kill;
 		}
 		if (m.type == MSG_NS) {
-			if ((r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_PRESTART, err)) < 0 ||
+			/* Its namespaces are made: the devices go in, then the hooks see them. */
+			if ((r = oci_netdevs_move(c, pid, err)) < 0 ||
+			    (r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_PRESTART, err)) < 0 ||
 			    (r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_CREATE_RUNTIME, err)) < 0)
 				goto kill;
 			oci_sync_send(sv[0], MSG_GO, 0, pid, NULL);

@@ -132,6 +132,14 @@ bool oci_child_needs_go(const struct oci_config *c)
 	       oci_has_hooks(c, HOOK_START_CONTAINER) || oci_rootfs_needs_idmap_fds(c);
 }
 
+/* Whether the child tells the runtime its namespaces are made (MSG_NS) and waits: for the
+ * prestart and createRuntime hooks, and for the network devices the runtime moves in. */
+static bool reports_namespaces(const struct oci_config *c)
+{
+	return oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME) ||
+	       c->n_net_devices > 0;
+}
+
 __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 {
 	const struct oci_config *c = x->c;
@@ -202,7 +210,7 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 		for (size_t i = 0; i < c->n_mounts; i++)
 			tree_fds[i] = -1;
 		trees.sock = x->sock;
-		while ((oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME)) &&
+		while (reports_namespaces(c) &&
 		       trees.sock >= 0) {
 			bool last = false;
 			if (oci_rootfs_trees_recv(x->sock, c, tree_fds, 0, &trees.seen, &last, &err) < 0)
@@ -221,7 +229,7 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 			/* left as is: the process's own user comes later */
 		}
 	}
-	if (oci_has_hooks(c, HOOK_PRESTART) || oci_has_hooks(c, HOOK_CREATE_RUNTIME)) {
+	if (reports_namespaces(c)) {
 		oci_sync_send(x->sock, MSG_NS, 0, 0, NULL);
 		child_wait_go(x, &m);
 	}

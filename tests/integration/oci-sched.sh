@@ -2,7 +2,7 @@
 # (/proc/PID/sched, stat), process.ioPriority (ioprio_get through ionice), linux.memoryPolicy
 # (/proc/PID/numa_maps), execCPUAffinity of an exec (/proc/PID/status), linux.timeOffsets of a
 # new time namespace (/proc/PID/timens_offsets, the clocks inside); what nsset does not do
-# (netDevices, intelRdt) and bad values refused with nothing made.
+# (intelRdt) and bad values refused with nothing made.
 source "$SRC/tests/oci-lib.sh"
 
 # A created container running sleep with the bundle changed by the jq program; PID its process.
@@ -112,7 +112,6 @@ test_what_nsset_does_not_do_and_bad_values_are_refused() {
 	oci_defer_delete rz # (should a row be accepted)
 	cp "$b/config.json" "$TMPDIR_TEST/orig.json"
 	for row in \
-		'.linux.netDevices = {"eth9": {"name": "net0"}} @@ linux.netDevices: moving network devices into the container is not supported' \
 		'.linux.intelRdt = {"closID": "x"} @@ linux.intelRdt: Intel RDT (resctrl) is not supported' \
 		'.process.scheduler = {"policy": "SCHED_ISO"} @@ process.scheduler.policy: SCHED_ISO is not a policy of the Linux kernel' \
 		'.process.scheduler = {"policy": "SCHED_FIFO"} @@ process.scheduler.priority: must be 1 to 99 with SCHED_FIFO' \
