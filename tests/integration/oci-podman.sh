@@ -98,6 +98,28 @@ test_podman_run_rm() {
 	assert_eq 3 "$rc" "exit status through podman"
 }
 
+# podman's resource options reach the container's cgroup through nsset (read inside: the
+# container's /sys/fs/cgroup shows its own cgroups).
+test_podman_run_with_resource_options() {
+	pm_setup
+	[ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/blkio ] || skip "needs the v1 memory and blkio hierarchies"
+	local out dev
+	dev=$(cat /sys/block/loop0/dev 2>/dev/null) || skip "no loop0"
+	out=$(pm run --rm --network none --memory-swappiness 7 --oom-kill-disable --memory 64m \
+		--pids-limit 33 --cpu-shares 300 --device-read-bps "/dev/loop0:1mb" \
+		localhost/nsset-busybox sh -c 'cat /sys/fs/cgroup/memory/memory.swappiness
+			grep oom_kill_disable /sys/fs/cgroup/memory/memory.oom_control
+			cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
+			cat /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device' 2>&1) ||
+		fail "podman run: $out"
+	assert_eq "7
+oom_kill_disable 1
+67108864
+33
+300
+$dev 1048576" "$out" "the container's cgroup files"
+}
+
 test_podman_run_it_terminal() {
 	pm_setup
 	command -v script >/dev/null 2>&1 || skip "script(1) is not installed"
