@@ -96,6 +96,21 @@ int cli_oci_features(int argc, char **argv)
 	json_object_object_add(im, "enabled", json_object_new_boolean(true));
 	json_object_object_add(l, "mountExtensions", json_object_new_object());
 	json_object_object_add(json_object_object_get(l, "mountExtensions"), "idmap", im);
+	struct json_object *mp = json_object_new_object(), *modes = json_object_new_array(),
+			   *mflags = json_object_new_array();
+	for (size_t i = 0; oci_mpol_mode_name(i); i++)
+		json_object_array_add(modes, json_object_new_string(oci_mpol_mode_name(i)));
+	for (size_t i = 0; oci_mpol_flag_name(i); i++)
+		json_object_array_add(mflags, json_object_new_string(oci_mpol_flag_name(i)));
+	json_object_object_add(mp, "modes", modes);
+	json_object_object_add(mp, "flags", mflags);
+	json_object_object_add(l, "memoryPolicy", mp);
+	struct json_object *nd = json_object_new_object();
+	json_object_object_add(nd, "enabled", json_object_new_boolean(true));
+	json_object_object_add(l, "netDevices", nd);
+	struct json_object *rdt = json_object_new_object();
+	json_object_object_add(rdt, "enabled", json_object_new_boolean(false));
+	json_object_object_add(l, "intelRdt", rdt);
 	json_object_object_add(o, "linux", l);
 
 	struct json_object *an = json_object_new_object();

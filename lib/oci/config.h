@@ -287,6 +287,9 @@ void oci_process_clear(struct oci_process *p);
 int oci_resources_parse_file(const char *path, struct oci_resources *out, struct nsset_error *err);
 void oci_resources_clear(struct oci_resources *r);
 void oci_config_free(struct oci_config *c);
+/* The names linux.memoryPolicy takes (for `features`): the i-th mode or flag, NULL past the end. */
+const char *oci_mpol_mode_name(size_t i);
+const char *oci_mpol_flag_name(size_t i);
 
 /* Name tables (config.c; rlimits, capabilities and seccomp names are in process.h, caps.h and
  * seccomp_names.h): "rslave" -> MS_SLAVE|MS_REC; -EINVAL when unknown. */

@@ -248,3 +248,13 @@ int cfg_parse_memory_policy(struct json_object *l, struct oci_config *c, struct 
 	c->mempolicy_mode = (int)(mode | (long)flags);
 	return 0;
 }
+
+const char *oci_mpol_mode_name(size_t i)
+{
+	return i < NSSET_ARRAY_SIZE(mpol_modes) ? mpol_modes[i].name : NULL;
+}
+
+const char *oci_mpol_flag_name(size_t i)
+{
+	return i < NSSET_ARRAY_SIZE(mpol_flags) ? mpol_flags[i].name : NULL;
+}

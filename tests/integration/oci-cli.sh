@@ -27,7 +27,9 @@ test_features_and_version() {
 	jq -e '.ociVersionMin == "1.0.0" and (.hooks | length) == 6 and
 		(.mountOptions | index("rbind")) != null and (.linux.namespaces | index("network")) != null and
 		(.linux.capabilities | index("CAP_SYS_ADMIN")) != null and
-		(.linux.seccomp.actions | index("SCMP_ACT_ERRNO")) != null and .linux.cgroup.rdma == true' <<<"$f" >/dev/null ||
+		(.linux.seccomp.actions | index("SCMP_ACT_ERRNO")) != null and .linux.cgroup.rdma == true and
+		.linux.netDevices.enabled == true and .linux.intelRdt.enabled == false and
+		(.linux.memoryPolicy.modes | index("MPOL_BIND")) != null' <<<"$f" >/dev/null ||
 		fail "features: $f"
 	kind_built pid || ! jq -e '.linux.namespaces | index("pid")' <<<"$f" >/dev/null || fail "features lists pid"
 	assert_match $'\noci: yes\n' "$("$NSSET" --version)" "--version"
