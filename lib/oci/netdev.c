@@ -58,13 +58,18 @@ static int nl_open(void)
 static int nl_talk(int s, struct nlreq *r, void (*fn)(struct nlmsghdr *, void *), void *arg)
 {
 	static unsigned seq;
-	char buf[16384];
+	/* As large as the kernel's dump messages may be (iproute2 reads 32 KiB), aligned. */
+	union {
+		struct nlmsghdr h;
+		char b[32768];
+	} u;
+	char *buf = u.b;
 	r->h.nlmsg_seq = ++seq;
 	r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 	if (send(s, &r->h, r->h.nlmsg_len, 0) < 0)
 		return -errno;
 	for (;;) {
-		ssize_t n = recv(s, buf, sizeof(buf), 0);
+		ssize_t n = recv(s, buf, sizeof(u), 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
