@@ -469,8 +469,12 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		}
 		if (m.type == MSG_NS) {
 			/* Its namespaces are made: the devices go in, then the hooks see them. */
-			if ((r = oci_netdevs_move(c, pid, err)) < 0 ||
-			    (r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_PRESTART, err)) < 0 ||
+			if ((r = oci_netdevs_move(c, pid, err)) < 0)
+				goto kill;
+			/* (tests: a runtime killed with the devices moved in) */
+			if (c->n_net_devices)
+				reg_test_point("oci-netdev");
+			if ((r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_PRESTART, err)) < 0 ||
 			    (r = oci_run_hooks(c, &ctr->st, OCI_CREATING, HOOK_CREATE_RUNTIME, err)) < 0)
 				goto kill;
 			oci_sync_send(sv[0], MSG_GO, 0, pid, NULL);

@@ -75,3 +75,26 @@ test_bad_devices_are_refused_and_nothing_moves() {
 	oci_create_refused "$b" nc "linux.netDevices: needs a network namespace" "no network namespace"
 	ip link show nsd-c0 >/dev/null 2>&1 || fail "nsd-c0 left the host"
 }
+
+# The runtime killed right after moving the device in (fault injection): the container process,
+# waiting for GO, sees the socket close and exits; its namespace takes the (virtual) device and
+# its peer with it; delete --force leaves no state, cgroup or process.
+test_create_killed_after_the_move_leaves_nothing() {
+	need_test_hooks
+	command -v ip >/dev/null || skip "no ip(8)"
+	veth nsd-k0
+	local b=$TMPDIR_TEST/b pid rc
+	netdev_bundle "$b" '[ "sleep", "1000" ]' '{"nsd-k0": {"name": "eth3"}}'
+	oci_defer_delete nk
+	NSSET_TEST_KILL_AT=oci-netdev "$NSSET" --root "$TMPDIR_TEST/state" create --bundle "$b" nk \
+		</dev/null >/dev/null 2>&1; rc=$?
+	assert_eq 137 "$rc" "create killed at oci-netdev"
+	! ip link show nsd-k0 >/dev/null 2>&1 || fail "the device was not moved before the kill"
+	pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$TMPDIR_TEST/state/nk/state.json")
+	[ -n "$pid" ] && [ "$pid" -gt 0 ] || fail "no container pid in the state"
+	wait_for sh -c "! kill -0 $pid 2>/dev/null || grep -q '^State:.*Z' /proc/$pid/status" ||
+		fail "the container process outlived its killed create"
+	oci delete --force nk || fail "delete --force"
+	oci_assert_gone nk "$pid"
+	wait_for sh -c '! ip link show nsd-k0p >/dev/null 2>&1' || fail "the veth pair outlived the namespace"
+}
