@@ -96,6 +96,7 @@ int cli_oci_spec(int argc, char **argv);
 int cli_oci_features(int argc, char **argv);
 int cli_oci_pause(int argc, char **argv);
 int cli_oci_update(int argc, char **argv);
+int cli_oci_events(int argc, char **argv);
 int cli_oci_resume(int argc, char **argv);
 struct oci_create_opts;
 struct oci_config;

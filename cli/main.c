@@ -30,6 +30,7 @@ static const struct verb verbs[] = {
 	{ "pause", cli_oci_pause, "OCI: freeze a container" },
 	{ "resume", cli_oci_resume, "OCI: thaw a container" },
 	{ "update", cli_oci_update, "OCI: new resource limits for a container" },
+	{ "events", cli_oci_events, "OCI: a container's cgroup statistics and OOM events (JSON)" },
 	{ "spec", cli_oci_spec, "OCI: write a default config.json" },
 	{ "features", cli_oci_features, "OCI: what this runtime supports (JSON)" },
 #endif
@@ -51,7 +52,7 @@ static void version(void)
 	printf("oci: %s\n", NSSET_BUILD_OCI ? "yes" : "no");
 #if NSSET_BUILD_OCI
 	printf("oci-spec: 1.0.0 - 1.2.0\n");
-	printf("oci-parts: config state lifecycle rootfs cgroup(v1,v2,hybrid) caps seccomp process sched timens hooks update\n");
+	printf("oci-parts: config state lifecycle rootfs cgroup(v1,v2,hybrid) caps seccomp process sched timens hooks update events\n");
 #endif
 	printf("test hooks: %s\n", NSSET_BUILD_TEST_HOOKS ? "yes" : "no");
 }

@@ -20,6 +20,7 @@ static const struct {
 	{ "exec", cli_oci_exec }, { "list", cli_oci_list }, { "ps", cli_oci_ps },
 	{ "spec", cli_oci_spec }, { "features", cli_oci_features }, { "pause", cli_oci_pause },
 	{ "resume", cli_oci_resume }, { "update", cli_oci_update },
+	{ "events", cli_oci_events },
 };
 
 const char *cli_oci_root(void)

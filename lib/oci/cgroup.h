@@ -12,6 +12,7 @@
 #include "oci/config.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum oci_cgroup_layout { OCI_CGROUP_NONE, OCI_CGROUP_V1, OCI_CGROUP_V2, OCI_CGROUP_HYBRID };
@@ -46,6 +47,10 @@ int oci_cgroup_apply(struct oci_cgroup *cg, const struct oci_resources *r, struc
 /* The same on a container's existing cgroup (`update`): should a file refuse its value, the
  * files written before it get their values back (device rules, written last, are not undone). */
 int oci_cgroup_update(struct oci_cgroup *cg, const struct oci_resources *r, struct nsset_error *err);
+/* runc's `events` statistics of the cgroup as JSON ({"cpu": ..., "memory": ..., "pids": ...};
+ * *json malloc'd), and its OOM kill count (memory.oom_control or memory.events). */
+int oci_cgroup_stats(struct oci_cgroup *cg, char **json, struct nsset_error *err);
+uint64_t oci_cgroup_oom_kills(struct oci_cgroup *cg);
 /* Move pid into the cgroup in every hierarchy. */
 int oci_cgroup_add_pid(struct oci_cgroup *cg, pid_t pid, struct nsset_error *err);
 /* The processes in the cgroup (and its descendants), from one hierarchy.  *pids: malloc'd. */

@@ -438,3 +438,20 @@ out:
 	oci_ctr_close(&c);
 	return r;
 }
+
+/* ---- events ------------------------------------------------------------------------------- */
+
+int oci_events_read(const char *root, const char *id, char **stats, uint64_t *oom_kills,
+		    bool *stopped, struct nsset_error *err)
+{
+	struct oci_ctr c;
+	int r = oci_ctr_open(root, id, &c, err);
+	if (r < 0)
+		return r;
+	*stats = NULL;
+	*stopped = oci_ctr_status(&c) == OCI_STOPPED;
+	if ((r = need_cgroup(&c, "read", err)) == 0 && (r = oci_cgroup_stats(c.cg, stats, err)) == 0)
+		*oom_kills = oci_cgroup_oom_kills(c.cg);
+	oci_ctr_close(&c);
+	return r;
+}

@@ -11,6 +11,7 @@
 #include "oci/state.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct oci_create_opts {
@@ -57,6 +58,10 @@ int oci_ps(const char *root, const char *id, pid_t **pids, size_t *n, struct nss
 int oci_pause(const char *root, const char *id, bool pause, struct nsset_error *err);
 /* New resource limits on a created, running or paused container's cgroup (`update`): all of
  * them, or, should the kernel refuse one, none of memory, pids and cpu (oci_cgroup_update). */
+/* events: the container's cgroup statistics (JSON, *stats malloc'd; oci_cgroup_stats), its OOM
+ * kill count, and whether it has stopped. */
+int oci_events_read(const char *root, const char *id, char **stats, uint64_t *oom_kills,
+		    bool *stopped, struct nsset_error *err);
 struct oci_resources;
 int oci_update(const char *root, const char *id, const struct oci_resources *res,
 	       struct nsset_error *err);
