@@ -27,6 +27,11 @@ int oci_read_fd(int fd, const char *what, char **out, size_t *len_out, struct ns
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (len > OCI_READ_MAX) { /* a pipe that never ends: refused, not read into memory */
+			free(buf);
+			close(fd);
+			return nsset_fail(err, EFBIG, "%s is larger than 16 MiB", what);
+		}
 		if (len + 1 >= cap) {
 			char *nb = realloc(buf, cap *= 2);
 			if (!nb)

@@ -133,6 +133,10 @@ test_update_bad_input_changes_nothing() {
 	oci_expect_error "a missing file" "nsset: update ub: cannot open $TMPDIR_TEST/none.json: No such file or directory" \
 		update -r "$TMPDIR_TEST/none.json" ub
 	oci_expect_error "a directory" "is not a regular file" update -r "$TMPDIR_TEST" ub
+	local out rc
+	out=$(yes | oci update -r - ub 2>&1); rc=$?
+	assert_ne 0 "$rc" "an endless standard input"
+	assert_contains "nsset: update ub: the standard input is larger than 16 MiB" "$out"
 	oci_expect_error "bad --memory" "nsset: update: --memory 12q: must be a number of bytes" update --memory 12q ub
 	oci_expect_error "negative --cpu-shares" "nsset: update: --cpu-shares -5: must be a non-negative integer" \
 		update --cpu-shares -5 ub
