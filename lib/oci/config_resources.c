@@ -248,6 +248,11 @@ static int check_unified(const struct oci_resources *res, const char *path, stru
 		const char *dot = strchr(key, '.');
 		if (!dot || dot == key || !dot[1] || strchr(key, '/'))
 			return cfg_fail(err, q, "must be a cgroup v2 file name (CONTROLLER.NAME)");
+		/* Which processes are in the cgroup and what it delegates is the runtime's: a config
+		 * must not move other processes into the container's cgroup. */
+		if (!strcmp(key, "cgroup.procs") || !strcmp(key, "cgroup.threads") ||
+		    !strcmp(key, "cgroup.subtree_control") || !strcmp(key, "cgroup.type"))
+			return cfg_fail(err, q, "is managed by the runtime");
 	}
 	return 0;
 }

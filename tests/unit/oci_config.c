@@ -359,6 +359,7 @@ static void bad_resources(void **state)
 		{ "\"unified\": { \"../memory.max\": \"1\" }", "linux.resources.unified.../memory.max: must be a cgroup v2 file name" },
 		{ "\"unified\": { \"memory\": \"1\" }", "linux.resources.unified.memory: must be a cgroup v2 file name" },
 		{ "\"unified\": { \"memory.max\": 1 }", "linux.resources.unified.memory.max: must be a string" },
+		{ "\"unified\": { \"cgroup.procs\": \"1\" }", "linux.resources.unified.cgroup.procs: is managed by the runtime" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char json[1024];
