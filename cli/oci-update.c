@@ -118,11 +118,11 @@ static int set_option(int c, const char *name, const char *arg, struct oci_resou
 	case O_MEMORY_RES: res->has_memory_reservation = true, res->memory_reservation = v; break;
 	case O_MEMORY_SWAP: res->has_memory_swap = true, res->memory_swap = v; break;
 	case O_PIDS: res->has_pids_limit = true, res->pids_limit = v; break;
-	case O_SHARES: res->has_cpu_shares = true, res->cpu_shares = (uint64_t)v; break;
-	case O_PERIOD: res->has_cpu_period = true, res->cpu_period = (uint64_t)v; break;
+	case O_SHARES: res->has_cpu_shares = true, res->cpu_shares = v; break;
+	case O_PERIOD: res->has_cpu_period = true, res->cpu_period = v; break;
 	case O_QUOTA: res->has_cpu_quota = true, res->cpu_quota = v; break;
-	case O_BURST: res->has_cpu_burst = true, res->cpu_burst = (uint64_t)v; break;
-	case O_RT_PERIOD: res->has_rt_period = true, res->rt_period = (uint64_t)v; break;
+	case O_BURST: res->has_cpu_burst = true, res->cpu_burst = v; break;
+	case O_RT_PERIOD: res->has_rt_period = true, res->rt_period = v; break;
 	case O_RT_RUNTIME: res->has_rt_runtime = true, res->rt_runtime = v; break;
 	case O_IDLE: res->has_cpu_idle = true, res->cpu_idle = v; break;
 	case O_BLKIO_WEIGHT: res->has_blkio_weight = true, res->blkio_weight = v; break;

@@ -54,6 +54,15 @@ static int put_copy(struct journal *j, const char *dir, const char *file, const 
 	return r;
 }
 
+/* put() of a number (signed: runtimes, weights, idle; the unsigned values fit as well). */
+static int put_num(struct journal *j, const char *dir, const char *file, int64_t value,
+		   const char *what, struct nsset_error *err)
+{
+	char v[32];
+	snprintf(v, sizeof(v), "%" PRId64, value);
+	return put(j, dir, file, v, what, err);
+}
+
 static void undo(const struct journal *j)
 {
 	for (size_t i = j->n; i-- > 0;)
@@ -179,8 +188,7 @@ static int memory(struct oci_cgroup *cg, const struct oci_resources *r, struct j
 			return rc;
 	}
 	if (r->has_swappiness) {
-		snprintf(v, sizeof(v), "%" PRIu64, r->swappiness);
-		if ((rc = put(j, h->dir, "memory.swappiness", v, "linux.resources.memory.swappiness", err)) < 0)
+		if ((rc = put_num(j, h->dir, "memory.swappiness", (int64_t)r->swappiness, "linux.resources.memory.swappiness", err)) < 0)
 			return rc;
 	}
 	if (r->disable_oom_killer &&
@@ -218,9 +226,8 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct jour
 			return -EOPNOTSUPP;
 		if (h->v2) {
 			if (r->has_cpu_shares) {
-				uint64_t s = r->cpu_shares < 2 ? 2 : r->cpu_shares > 262144 ? 262144 : r->cpu_shares;
-				snprintf(v, sizeof(v), "%" PRIu64, 1 + ((s - 2) * 9999) / 262142);
-				if ((rc = put(j, h->dir, "cpu.weight", v, "linux.resources.cpu.shares", err)) < 0)
+				int64_t s = r->cpu_shares < 2 ? 2 : r->cpu_shares > 262144 ? 262144 : r->cpu_shares;
+				if ((rc = put_num(j, h->dir, "cpu.weight", 1 + ((s - 2) * 9999) / 262142, "linux.resources.cpu.shares", err)) < 0)
 					return rc;
 			}
 			if (r->has_cpu_quota || r->has_cpu_period) {
@@ -231,14 +238,13 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct jour
 				if (r->has_cpu_quota)
 					fmt_i64(q, sizeof(q), r->cpu_quota, true);
 				if (r->has_cpu_period)
-					snprintf(p, sizeof(p), "%" PRIu64, r->cpu_period);
+					snprintf(p, sizeof(p), "%" PRId64, r->cpu_period);
 				snprintf(v, sizeof(v), "%s %s", q, p);
 				if ((rc = put(j, h->dir, "cpu.max", v, "linux.resources.cpu.quota", err)) < 0)
 					return rc;
 			}
 			if (r->has_cpu_burst) {
-				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_burst);
-				if ((rc = put(j, h->dir, "cpu.max.burst", v, "linux.resources.cpu.burst", err)) < 0)
+				if ((rc = put_num(j, h->dir, "cpu.max.burst", r->cpu_burst, "linux.resources.cpu.burst", err)) < 0)
 					return rc;
 			}
 			if (r->has_rt_runtime || r->has_rt_period)
@@ -246,13 +252,11 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct jour
 						  "no real-time group scheduling", r->has_rt_runtime ? "Runtime" : "Period");
 		} else {
 			if (r->has_cpu_shares) {
-				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_shares);
-				if ((rc = put(j, h->dir, "cpu.shares", v, "linux.resources.cpu.shares", err)) < 0)
+				if ((rc = put_num(j, h->dir, "cpu.shares", r->cpu_shares, "linux.resources.cpu.shares", err)) < 0)
 					return rc;
 			}
 			if (r->has_cpu_period) {
-				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_period);
-				if ((rc = put(j, h->dir, "cpu.cfs_period_us", v, "linux.resources.cpu.period", err)) < 0)
+				if ((rc = put_num(j, h->dir, "cpu.cfs_period_us", r->cpu_period, "linux.resources.cpu.period", err)) < 0)
 					return rc;
 			}
 			if (r->has_cpu_quota) {
@@ -261,25 +265,21 @@ static int cpu(struct oci_cgroup *cg, const struct oci_resources *r, struct jour
 					return rc;
 			}
 			if (r->has_cpu_burst) {
-				snprintf(v, sizeof(v), "%" PRIu64, r->cpu_burst);
-				if ((rc = put(j, h->dir, "cpu.cfs_burst_us", v, "linux.resources.cpu.burst", err)) < 0)
+				if ((rc = put_num(j, h->dir, "cpu.cfs_burst_us", r->cpu_burst, "linux.resources.cpu.burst", err)) < 0)
 					return rc;
 			}
 			/* The period first: the runtime must fit in it. */
 			if (r->has_rt_period) {
-				snprintf(v, sizeof(v), "%" PRIu64, r->rt_period);
-				if ((rc = put(j, h->dir, "cpu.rt_period_us", v, "linux.resources.cpu.realtimePeriod", err)) < 0)
+				if ((rc = put_num(j, h->dir, "cpu.rt_period_us", r->rt_period, "linux.resources.cpu.realtimePeriod", err)) < 0)
 					return rc;
 			}
 			if (r->has_rt_runtime) {
-				snprintf(v, sizeof(v), "%" PRId64, r->rt_runtime);
-				if ((rc = put(j, h->dir, "cpu.rt_runtime_us", v, "linux.resources.cpu.realtimeRuntime", err)) < 0)
+				if ((rc = put_num(j, h->dir, "cpu.rt_runtime_us", r->rt_runtime, "linux.resources.cpu.realtimeRuntime", err)) < 0)
 					return rc;
 			}
 		}
 		if (r->has_cpu_idle) {
-			snprintf(v, sizeof(v), "%" PRId64, r->cpu_idle);
-			if ((rc = put(j, h->dir, "cpu.idle", v, "linux.resources.cpu.idle", err)) < 0)
+			if ((rc = put_num(j, h->dir, "cpu.idle", r->cpu_idle, "linux.resources.cpu.idle", err)) < 0)
 				return rc;
 		}
 	}
@@ -320,15 +320,17 @@ static int put_device_line(struct journal *j, const char *dir, const char *file,
 	return rc;
 }
 
+static bool exists(const char *dir, const char *file)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	return access(p, F_OK) == 0;
+}
+
 /* The first of two files that exists in dir (the weight of bfq or of another scheduler). */
 static const char *which(const char *dir, const char *a, const char *b)
 {
-	char p[4096];
-	snprintf(p, sizeof(p), "%s/%s", dir, a);
-	if (access(p, F_OK) == 0)
-		return a;
-	snprintf(p, sizeof(p), "%s/%s", dir, b);
-	return access(p, F_OK) == 0 ? b : NULL;
+	return exists(dir, a) ? a : exists(dir, b) ? b : NULL;
 }
 
 /* blkio weights (10..1000) as io.weight (1..10000), as runc converts them. */
@@ -376,8 +378,7 @@ static int block_io(struct oci_cgroup *cg, const struct oci_resources *r, struct
 	if (r->has_blkio_leaf_weight) {
 		if (h->v2)
 			return nsset_fail(err, EOPNOTSUPP, "%s.leafWeight: cgroup v2 has no leaf weights", what);
-		snprintf(v, sizeof(v), "%" PRId64, r->blkio_leaf_weight);
-		if ((rc = put(j, h->dir, "blkio.leaf_weight", v, "linux.resources.blockIO.leafWeight", err)) < 0)
+		if ((rc = put_num(j, h->dir, "blkio.leaf_weight", r->blkio_leaf_weight, "linux.resources.blockIO.leafWeight", err)) < 0)
 			return rc;
 	}
 	for (size_t i = 0; i < r->n_blkio_weight_devices; i++) {
@@ -434,11 +435,11 @@ static int hugetlb(struct oci_cgroup *cg, const struct oci_resources *r, struct 
 		snprintf(usage, sizeof(usage), "hugetlb.%s.%s", l->page_size, h->v2 ? "max" : "limit_in_bytes");
 		snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.%s", l->page_size, h->v2 ? "max" : "limit_in_bytes");
 		snprintf(v, sizeof(v), "%" PRIu64, l->limit);
-		if (!which(h->dir, usage, usage))
+		if (!exists(h->dir, usage))
 			return nsset_fail(err, EOPNOTSUPP, "%s[%zu].pageSize: no %s huge pages here (no %s in %s)",
 					  what, i, l->page_size, usage, h->dir);
 		/* Reservations where the kernel accounts them, page faults in any case (as runc). */
-		const char *files[2] = { which(h->dir, rsvd, rsvd), usage };
+		const char *files[2] = { exists(h->dir, rsvd) ? rsvd : NULL, usage };
 		for (int f = 0; f < 2; f++) {
 			if (!files[f])
 				continue;

@@ -155,12 +155,9 @@ struct oci_resources {
 	bool has_pids_limit;
 	int64_t pids_limit;
 	bool has_cpu_shares, has_cpu_quota, has_cpu_period, has_cpu_burst;
-	uint64_t cpu_shares;
-	int64_t cpu_quota;
-	uint64_t cpu_period, cpu_burst;
+	int64_t cpu_shares, cpu_quota, cpu_period, cpu_burst; /* all but the quota >= 0 */
 	bool has_rt_runtime, has_rt_period, has_cpu_idle;
-	int64_t rt_runtime, cpu_idle;
-	uint64_t rt_period;
+	int64_t rt_runtime, rt_period, cpu_idle;
 	char *cpu_cpus, *cpu_mems;
 	bool has_blkio_weight, has_blkio_leaf_weight;
 	int64_t blkio_weight, blkio_leaf_weight;

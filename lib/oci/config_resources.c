@@ -340,25 +340,25 @@ int cfg_parse_resources(struct json_object *o, const char *path, struct oci_reso
 		return r;
 	if ((r = cfg_opt_object(o, "cpu", path, &m, err)) < 0)
 		return r;
-	if (m && ((r = cfg_opt_uint64(m, "shares", pc, &res->cpu_shares, &res->has_cpu_shares,
+	if (m && ((r = cfg_opt_range(m, "shares", pc, 0, INT64_MAX, &res->cpu_shares, &res->has_cpu_shares,
 				      err)) < 0 ||
 		  (r = cfg_opt_int64(m, "quota", pc, &res->cpu_quota, &res->has_cpu_quota, err)) < 0 ||
-		  (r = cfg_opt_uint64(m, "period", pc, &res->cpu_period, &res->has_cpu_period,
+		  (r = cfg_opt_range(m, "period", pc, 0, INT64_MAX, &res->cpu_period, &res->has_cpu_period,
 				      err)) < 0 ||
-		  (r = cfg_opt_uint64(m, "burst", pc, &res->cpu_burst, &res->has_cpu_burst, err)) < 0 ||
+		  (r = cfg_opt_range(m, "burst", pc, 0, INT64_MAX, &res->cpu_burst, &res->has_cpu_burst, err)) < 0 ||
 		  (r = cfg_opt_int64(m, "realtimeRuntime", pc, &res->rt_runtime, &res->has_rt_runtime,
 				     err)) < 0 ||
-		  (r = cfg_opt_uint64(m, "realtimePeriod", pc, &res->rt_period, &res->has_rt_period,
+		  (r = cfg_opt_range(m, "realtimePeriod", pc, 0, INT64_MAX, &res->rt_period, &res->has_rt_period,
 				      err)) < 0 ||
 		  (r = cfg_opt_range(m, "idle", pc, 0, 1, &res->cpu_idle, &res->has_cpu_idle, err)) < 0 ||
 		  (r = cfg_opt_string(m, "cpus", pc, &res->cpu_cpus, err)) < 0 ||
 		  (r = cfg_opt_string(m, "mems", pc, &res->cpu_mems, err)) < 0))
 		return r;
 	if (res->has_cpu_burst && res->has_cpu_quota && res->cpu_quota > 0 &&
-	    res->cpu_burst > (uint64_t)res->cpu_quota) {
+	    res->cpu_burst > res->cpu_quota) {
 		cfg_path_key(q, pc, "burst");
-		return cfg_fail(err, q, "%llu is larger than the quota %lld",
-				(unsigned long long)res->cpu_burst, (long long)res->cpu_quota);
+		return cfg_fail(err, q, "%lld is larger than the quota %lld",
+				(long long)res->cpu_burst, (long long)res->cpu_quota);
 	}
 	if ((r = cfg_opt_array(o, "devices", path, &m, err)) < 0)
 		return r;

@@ -245,17 +245,27 @@ static int wrong_state(struct nsset_error *err, const char *want, enum oci_statu
 	return nsset_fail(err, EINVAL, "container is not %s (%s)", want, oci_status_name(is));
 }
 
+/* Open a container that has processes (created, running or paused; not creating or stopped),
+ * for kill and update.  On success the caller closes it. */
+static int open_live(const char *root, const char *id, struct oci_ctr *c, struct nsset_error *err)
+{
+	int r = oci_ctr_open(root, id, c, err);
+	if (r < 0)
+		return r;
+	enum oci_status s = oci_ctr_status(c);
+	if (s != OCI_CREATED && s != OCI_RUNNING && s != OCI_PAUSED) {
+		oci_ctr_close(c);
+		return wrong_state(err, "created, running or paused", s);
+	}
+	return 0;
+}
+
 int oci_kill(const char *root, const char *id, int sig, bool all, struct nsset_error *err)
 {
 	struct oci_ctr c;
-	int r = oci_ctr_open(root, id, &c, err);
+	int r = open_live(root, id, &c, err);
 	if (r < 0)
 		return r;
-	enum oci_status s = oci_ctr_status(&c);
-	if (s != OCI_CREATED && s != OCI_RUNNING && s != OCI_PAUSED) {
-		r = wrong_state(err, "created or running", s);
-		goto out;
-	}
 	if (all) {
 		if ((r = oci_ctr_cgroup(&c, err)) < 0)
 			goto out;
@@ -424,17 +434,11 @@ int oci_update(const char *root, const char *id, const struct oci_resources *res
 	       struct nsset_error *err)
 {
 	struct oci_ctr c;
-	int r = oci_ctr_open(root, id, &c, err);
+	int r = open_live(root, id, &c, err);
 	if (r < 0)
 		return r;
-	enum oci_status s = oci_ctr_status(&c);
-	if (s != OCI_CREATED && s != OCI_RUNNING && s != OCI_PAUSED) {
-		r = wrong_state(err, "created, running or paused", s);
-		goto out;
-	}
 	if ((r = need_cgroup(&c, "update", err)) == 0)
 		r = oci_cgroup_update(c.cg, res, err);
-out:
 	oci_ctr_close(&c);
 	return r;
 }

@@ -63,7 +63,7 @@ test_wrong_state_errors_change_nothing() {
 	assert_eq stopped "$(oci_status w1)" "status"
 	out=$(oci kill w1 2>&1); rc=$?
 	assert_ne 0 "$rc" "kill of a stopped container"
-	assert_contains "nsset: kill w1: container is not created or running (stopped)" "$out"
+	assert_contains "nsset: kill w1: container is not created, running or paused (stopped)" "$out"
 	out=$(oci start w1 2>&1); rc=$?
 	assert_ne 0 "$rc" "start of a stopped container"
 	assert_contains "container is not in created state (stopped)" "$out"

@@ -340,7 +340,7 @@ static void bad_resources(void **state)
 		{ "\"memory\": { \"kernel\": \"1\" }", "linux.resources.memory.kernel: must be an integer" },
 		{ "\"cpu\": { \"quota\": 5000, \"burst\": 6000 }", "linux.resources.cpu.burst: 6000 is larger than the quota 5000" },
 		{ "\"cpu\": { \"idle\": 2 }", "linux.resources.cpu.idle: out of range [0, 1]" },
-		{ "\"cpu\": { \"realtimePeriod\": -1 }", "linux.resources.cpu.realtimePeriod: must be a non-negative integer" },
+		{ "\"cpu\": { \"realtimePeriod\": -1 }", "linux.resources.cpu.realtimePeriod: out of range [0, 9223372036854775807]" },
 		{ "\"blockIO\": { \"weight\": 70000 }", "linux.resources.blockIO.weight: out of range [0, 65535]" },
 		{ "\"blockIO\": { \"weightDevice\": [ { \"major\": 8, \"minor\": 0 } ] }",
 		  "linux.resources.blockIO.weightDevice[0]: needs weight or leafWeight" },
