@@ -31,9 +31,11 @@ int oci_cap_from_name(const char *name, int *out)
 	return 0;
 }
 
+static int cap_last = -1; /* the kernel's, once known */
+
 int oci_cap_last(void)
 {
-	static int last = -1;
+	int last = cap_last;
 	if (last >= 0)
 		return last;
 	int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
@@ -45,14 +47,14 @@ int oci_cap_last(void)
 			buf[r] = '\0';
 			int v = atoi(buf);
 			if (v > 0 && v < 64)
-				return last = v;
+				return cap_last = v;
 		}
 	}
 	/* No /proc (or an odd one): libcap asks the kernel by probing the bounding set. */
 	int v = (int)cap_max_bits() - 1;
 	if (v <= 0 || v > 63)
 		v = CAP_LAST_CAP;
-	return last = v;
+	return cap_last = v;
 }
 
 /* "CAP_KILL" for messages (libcap's names are lower case). */
@@ -72,23 +74,32 @@ static uint64_t known_mask(void)
 	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 }
 
+/* Caps past the kernel's last answer EINVAL: the first such drop ends the loop, and tells
+ * oci_cap_last() the kernel's last cap without a read of /proc (on the container process's way
+ * to its exec).  A cap already out of the set is not read first: a drop of it succeeds, unless
+ * we may not drop at all (no CAP_SETPCAP), then it is only checked. */
 int oci_caps_prepare(const struct oci_caps *caps, struct nsset_error *err)
 {
-	int last = oci_cap_last();
-
-	for (int cap = 0; cap <= last; cap++) {
+	int cap;
+	for (cap = 0; cap < 64; cap++) {
 		if (caps->bounding & (1ULL << cap))
 			continue;
-		int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-		if (r <= 0)
-			continue; /* already dropped (or unknown) */
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
-			int e = errno;
-			char name[64];
-			return nsset_fail_errno(err, e, "cannot drop %s from the bounding set",
-						cap_name(cap, name, sizeof(name)));
-		}
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		int e = errno;
+		if (e == EINVAL)
+			break; /* past the last cap */
+		if (e == EPERM && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0)
+			continue; /* not in the set anyway */
+		char name[64];
+		return nsset_fail_errno(err, e, "cannot drop %s from the bounding set",
+					cap_name(cap, name, sizeof(name)));
 	}
+	/* The last valid cap below the first refused one (a kept cap in between is checked). */
+	while (cap > 0 && cap < 64 && prctl(PR_CAPBSET_READ, cap - 1, 0, 0, 0) < 0)
+		cap--;
+	if (cap > 0 && cap < 64 && cap_last < 0)
+		cap_last = cap - 1;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
 		return nsset_fail_errno(err, errno, "prctl(PR_SET_KEEPCAPS)");
 	return 0;
