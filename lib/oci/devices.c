@@ -122,17 +122,11 @@ static int cached_dir(int rootfd, struct dir_cache *dc, const char *parent)
 	return fd;
 }
 
-/* The caller has set the umask to 0. */
-static int make_device(const struct oci_device *d, int rootfd, struct dir_cache *dc,
-		       bool configured, const char *what, struct nsset_error *err)
+/* D as NAME in DIR, the directory PARENT inside the root.  The caller has set the umask to 0. */
+static int make_device_in(const struct oci_device *d, int dir, const char *parent,
+			  const char *name, bool configured, const char *what,
+			  struct nsset_error *err)
 {
-	char parent[PATH_MAX], name[NAME_MAX + 1];
-	if (split(d->path, parent, sizeof(parent), name, sizeof(name)) < 0)
-		return nsset_fail(err, EINVAL, "%s.path: invalid path '%s'", what, d->path);
-	int dir = cached_dir(rootfd, dc, parent);
-	if (dir < 0)
-		return nsset_fail_errno(err, dir, "%s: cannot resolve %s inside the root", what, parent);
-
 	mode_t mode = (d->has_mode ? d->file_mode : 0666) & 07777;
 	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
 	struct stat st = { 0 };
@@ -203,6 +197,19 @@ out:
 	return r;
 }
 
+/* The caller has set the umask to 0. */
+static int make_device(const struct oci_device *d, int rootfd, struct dir_cache *dc,
+		       bool configured, const char *what, struct nsset_error *err)
+{
+	char parent[PATH_MAX], name[NAME_MAX + 1];
+	if (split(d->path, parent, sizeof(parent), name, sizeof(name)) < 0)
+		return nsset_fail(err, EINVAL, "%s.path: invalid path '%s'", what, d->path);
+	int dir = cached_dir(rootfd, dc, parent);
+	if (dir < 0)
+		return nsset_fail_errno(err, dir, "%s: cannot resolve %s inside the root", what, parent);
+	return make_device_in(d, dir, parent, name, configured, what, err);
+}
+
 static bool configured(const struct oci_config *c, const char *path)
 {
 	char a[PATH_MAX], b[PATH_MAX];
@@ -247,6 +254,68 @@ static bool dev_is_bound(const struct oci_config *c)
 	return false;
 }
 
+/* /dev/pts and /dev/shm, when the config does not mount them. */
+static const struct oci_mount default_mounts[] = {
+	{ .destination = "/dev/pts", .type = "devpts", .source = "devpts",
+	  .flags = MS_NOSUID | MS_NOEXEC, .data = "newinstance,ptmxmode=0666,mode=0620,gid=5" },
+	{ .destination = "/dev/shm", .type = "tmpfs", .source = "shm",
+	  .flags = MS_NOSUID | MS_NOEXEC | MS_NODEV, .data = "mode=1777,size=65536k" },
+};
+
+const struct oci_mount *oci_devices_default_mounts(size_t *n)
+{
+	*n = NSSET_ARRAY_SIZE(default_mounts);
+	return default_mounts;
+}
+
+int oci_devices_in_dev(const struct oci_config *c, int dev, struct nsset_error *err)
+{
+	char what[48], name[NAME_MAX + 1], parent[PATH_MAX];
+	int r = 0;
+	mode_t old_umask = umask(0); /* the modes asked for, exactly */
+	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(defaults) + c->n_devices; i++) {
+		bool conf = i >= NSSET_ARRAY_SIZE(defaults);
+		const struct oci_device *d = conf ? &c->devices[i - NSSET_ARRAY_SIZE(defaults)] : &defaults[i];
+		if (!conf && configured(c, d->path))
+			continue;
+		if (conf)
+			snprintf(what, sizeof(what), "linux.devices[%zu]", i - NSSET_ARRAY_SIZE(defaults));
+		else
+			snprintf(what, sizeof(what), "default device %s", d->path);
+		if (split(d->path, parent, sizeof(parent), name, sizeof(name)) < 0 || strcmp(parent, "/dev"))
+			r = nsset_fail(err, EINVAL, "%s.path: not directly in /dev: '%s'", what, d->path);
+		else
+			r = make_device_in(d, dev, parent, name, conf, what, err);
+	}
+	umask(old_umask);
+	return r;
+}
+
+int oci_devices_links(const struct oci_config *c, int dev, struct nsset_error *err)
+{
+	int r = 0;
+	/* The mount point of the terminal (oci_rootfs_bind_console), made now: the root may be
+	 * read-only by the time the console is set up. */
+	if (c->has_process && c->process.terminal) {
+		int f = openat(dev, "console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (f >= 0)
+			close(f);
+		else if (errno != EEXIST && errno != ELOOP)
+			r = nsset_fail_errno(err, errno, "cannot create /dev/console");
+	}
+	if (r == 0)
+		r = link_in_dev(dev, "pts/ptmx", "ptmx", true, err);
+	if (r == 0)
+		r = link_in_dev(dev, "/proc/self/fd", "fd", false, err);
+	if (r == 0)
+		r = link_in_dev(dev, "/proc/self/fd/0", "stdin", false, err);
+	if (r == 0)
+		r = link_in_dev(dev, "/proc/self/fd/1", "stdout", false, err);
+	if (r == 0)
+		r = link_in_dev(dev, "/proc/self/fd/2", "stderr", false, err);
+	return r;
+}
+
 int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_error *err)
 {
 	int r = 0;
@@ -286,46 +355,22 @@ int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_erro
 		if (mkdirat(dev, dirs[i], 0755) < 0 && errno != EEXIST)
 			r = nsset_fail_errno(err, errno, "cannot create /dev/%s", dirs[i]);
 	}
-	/* /dev/pts and /dev/shm, when the config does not mount them */
-	struct oci_mount pts = { .destination = "/dev/pts", .type = "devpts", .source = "devpts",
-				 .flags = MS_NOSUID | MS_NOEXEC,
-				 .data = "newinstance,ptmxmode=0666,mode=0620,gid=5" };
-	struct oci_mount shm = { .destination = "/dev/shm", .type = "tmpfs", .source = "shm",
-				 .flags = MS_NOSUID | MS_NOEXEC | MS_NODEV,
-				 .data = "mode=1777,size=65536k" };
-	struct oci_mount *extra[] = { &pts, &shm };
-	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(extra); i++) {
-		if (oci_mounts_have(c, extra[i]->destination))
+	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(default_mounts); i++) {
+		const struct oci_mount *m = &default_mounts[i];
+		if (oci_mounts_have(c, m->destination))
 			continue;
-		struct oci_config one = { .mounts = extra[i], .n_mounts = 1, .bundle = c->bundle,
-					  .ns_new = c->ns_new, .ns_join = c->ns_join };
+		struct oci_config one = { .mounts = (struct oci_mount *)m, .n_mounts = 1,
+					  .bundle = c->bundle, .ns_new = c->ns_new, .ns_join = c->ns_join };
 		r = oci_mount_one(&one, 0, rootfd, NULL, err);
 		if (r < 0) {
 			char msg[NSSET_ERRMSG_MAX];
 			snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
 			const char *tail = strchr(msg, ':');
-			nsset_fail(err, r, "default mount %s%s", extra[i]->destination, tail ? tail : "");
+			nsset_fail(err, r, "default mount %s%s", m->destination, tail ? tail : "");
 		}
 	}
-	/* The mount point of the terminal (oci_rootfs_bind_console), made now: the root may be
-	 * read-only by the time the console is set up. */
-	if (r == 0 && c->has_process && c->process.terminal) {
-		int f = openat(dev, "console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (f >= 0)
-			close(f);
-		else if (errno != EEXIST && errno != ELOOP)
-			r = nsset_fail_errno(err, errno, "cannot create /dev/console");
-	}
 	if (r == 0)
-		r = link_in_dev(dev, "pts/ptmx", "ptmx", true, err);
-	if (r == 0)
-		r = link_in_dev(dev, "/proc/self/fd", "fd", false, err);
-	if (r == 0)
-		r = link_in_dev(dev, "/proc/self/fd/0", "stdin", false, err);
-	if (r == 0)
-		r = link_in_dev(dev, "/proc/self/fd/1", "stdout", false, err);
-	if (r == 0)
-		r = link_in_dev(dev, "/proc/self/fd/2", "stderr", false, err);
+		r = oci_devices_links(c, dev, err);
 	close(dev);
 	return r;
 }

@@ -46,15 +46,31 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 int oci_cgroup_v1_tree(const struct oci_config *c, const struct oci_mount *m,
 		       const struct oci_cgroup *cg, const char *what, struct nsset_error *err);
 /* mount-proc.c: can the runtime make mounts[I] (a proc mount) with its masked and read-only
- * paths; the detached tree for the pid namespace PIDNS_FD (or a negative errno: the container
+ * paths; the detached tree for the pid namespace PIDNS_FD, files masked with the null device
+ * of the /dev tree DEVFD (-1: of a tmpfs of its own) (or a negative errno: the container
  * process makes it then); is PATH one of those paths, under a proc mount that came as a tree
  * in MOUNT_FDS? */
 bool oci_proc_tree_wanted(const struct oci_config *c, size_t i);
-int oci_proc_tree(const struct oci_config *c, size_t i, int pidns_fd);
+int oci_proc_tree(const struct oci_config *c, size_t i, int pidns_fd, int devfd);
 bool oci_proc_tree_covers(const struct oci_config *c, const int *mount_fds, const char *path);
-/* devices.c, for rootfs.c */
+/* mount-dev.c: can the runtime make mounts[I] (the tmpfs on /dev) with the devices, the links
+ * and its tmpfs and devpts submounts; the detached tree (or a negative errno: the container
+ * process makes it then); is mounts[J] one of those submounts, of a /dev that came as a tree in
+ * MOUNT_FDS; did /dev come as a tree (no devices to make)? */
+bool oci_dev_tree_wanted(const struct oci_config *c, size_t i);
+int oci_dev_tree(const struct oci_config *c, size_t i);
+bool oci_dev_tree_covers(const struct oci_config *c, const int *mount_fds, size_t j);
+bool oci_dev_tree_given(const struct oci_config *c, const int *mount_fds);
+/* devices.c, for rootfs.c and mount-dev.c: all of /dev; the devices in DEV, the directory
+ * /dev, each of them directly in it; /dev/console (with a terminal) and the standard links in
+ * DEV; the default /dev/pts and /dev/shm mounts (N of them). */
 int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_error *err);
+int oci_devices_in_dev(const struct oci_config *c, int dev, struct nsset_error *err);
+int oci_devices_links(const struct oci_config *c, int dev, struct nsset_error *err);
+const struct oci_mount *oci_devices_default_mounts(size_t *n);
 int oci_devices_validate(const struct oci_config *c, struct nsset_error *err);
+/* mounts.c: the devpts options of M with what a usable /dev/ptmx needs (BUF, or M's own). */
+const char *oci_devpts_data(const struct oci_mount *m, char *buf, size_t size);
 /* A bind mount: type bind/rbind, or no type, or the bind option. */
 bool oci_mount_is_bind(const struct oci_mount *m);
 /* Is DEST (cleaned) the destination of one of c->mounts? */

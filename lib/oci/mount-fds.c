@@ -43,27 +43,34 @@ bool oci_rootfs_may_take_tree(const struct oci_config *c, size_t i)
 {
 	const struct oci_mount *m = &c->mounts[i];
 	return oci_mount_is_bind(m) ? m->idmap
-				    : m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "proc"));
+				    : m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "proc") ||
+						  oci_dev_tree_wanted(c, i));
 }
 
 bool oci_rootfs_wants_early_trees(const struct oci_config *c)
 {
 	for (size_t i = 0; i < c->n_mounts; i++)
-		if (oci_proc_tree_wanted(c, i))
+		if (oci_proc_tree_wanted(c, i) || oci_dev_tree_wanted(c, i))
 			return true;
 	return false;
 }
 
 int oci_rootfs_early_trees(const struct oci_config *c, int pidns_fd, int *fds)
 {
-	int n = 0;
-	for (size_t i = 0; i < c->n_mounts; i++) {
-		fds[i] = oci_proc_tree_wanted(c, i) ? oci_proc_tree(c, i, pidns_fd) : -1;
-		if (fds[i] < 0)
-			fds[i] = -1; /* the container process makes it */
+	int n = 0, dev = -1;
+	for (size_t i = 0; i < c->n_mounts; i++)
+		fds[i] = -1; /* the container process makes it */
+	/* /dev first: /proc's masked files get its null device */
+	for (size_t i = 0; i < c->n_mounts && dev < 0; i++)
+		if (oci_dev_tree_wanted(c, i) && (fds[i] = oci_dev_tree(c, i)) >= 0)
+			dev = fds[i];
 		else
-			n++;
-	}
+			fds[i] = -1;
+	for (size_t i = 0; i < c->n_mounts; i++)
+		if (oci_proc_tree_wanted(c, i) && (fds[i] = oci_proc_tree(c, i, pidns_fd, dev)) < 0)
+			fds[i] = -1;
+	for (size_t i = 0; i < c->n_mounts; i++)
+		n += fds[i] >= 0;
 	return n;
 }
 

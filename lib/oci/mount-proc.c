@@ -129,12 +129,15 @@ out:
 	return r;
 }
 
-int oci_proc_tree(const struct oci_config *c, size_t i, int pidns_fd)
+int oci_proc_tree(const struct oci_config *c, size_t i, int pidns_fd, int devfd)
 {
 	const struct oci_mount *m = &c->mounts[i];
 	struct nsset_error err = { 0 };
 	char dest[PATH_MAX], p[PATH_MAX];
-	int empty = -1, null = -1, r = 0;
+	/* the container's own /dev/null when /dev is ours too (as the container process masks
+	 * with its /dev/null), else a tmpfs of our own (whose detach on close costs an RCU grace
+	 * period) */
+	int empty = -1, null = devfd, r = 0;
 	if (!clean(m->destination, dest))
 		return -EINVAL;
 	int tree = oci_fs_new_pidns("proc", m->source, m->data, m->flags, pidns_fd, "/proc", &err);
@@ -152,7 +155,7 @@ int oci_proc_tree(const struct oci_config *c, size_t i, int pidns_fd)
 	}
 	if (empty >= 0)
 		close(empty);
-	if (null >= 0)
+	if (null >= 0 && null != devfd)
 		close(null);
 	if (r < 0) {
 		close(tree);

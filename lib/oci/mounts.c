@@ -253,6 +253,14 @@ static void drop_gid(const char *in, char *out, size_t size)
 	free(copy);
 }
 
+const char *oci_devpts_data(const struct oci_mount *m, char *buf, size_t size)
+{
+	/* a usable /dev/ptmx -> pts/ptmx needs ptmxmode (the kernel's default is 000) */
+	snprintf(buf, size, "%s%s%s", m->data ? m->data : "", m->data && *m->data ? "," : "",
+		 "newinstance,ptmxmode=0666");
+	return m->data && strstr(m->data, "ptmxmode=") ? m->data : buf;
+}
+
 static int mount_fs(const struct oci_mount *m, const char *type, const char *data, int dst,
 		    const struct oci_rootfs_opts *o, const char *what, struct nsset_error *err)
 {
@@ -325,11 +333,8 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 			*err = first;
 		}
 	} else if (!strcmp(type, "devpts")) {
-		/* a usable /dev/ptmx -> pts/ptmx needs ptmxmode (the kernel's default is 000) */
 		char data[512];
-		snprintf(data, sizeof(data), "%s%s%s", m->data ? m->data : "",
-			 m->data && *m->data ? "," : "", "newinstance,ptmxmode=0666");
-		const char *d = m->data && strstr(m->data, "ptmxmode=") ? m->data : data;
+		const char *d = oci_devpts_data(m, data, sizeof(data));
 		struct nsset_error first = { 0 };
 		r = mount_fs(m, type, d, dst, o, what, &first);
 		if (r == -EINVAL && strstr(d, "gid=")) {
@@ -339,8 +344,10 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 		} else if (r < 0 && err) {
 			*err = first;
 		}
-	} else if (!strcmp(type, "proc") && o && o->mount_fds && o->mount_fds[i] >= 0) {
-		/* the runtime's, its masked and read-only paths in place (mount-proc.c) */
+	} else if ((!strcmp(type, "proc") || !strcmp(type, "tmpfs")) && o && o->mount_fds &&
+		   o->mount_fds[i] >= 0) {
+		/* the runtime's: proc with its masked and read-only paths in place (mount-proc.c),
+		 * /dev with its devices, links and submounts (mount-dev.c) */
 		r = finish(m, o->mount_fds[i], dst, false, true, what, err);
 	} else {
 		r = mount_fs(m, type, m->data, dst, o, what, err);

@@ -220,10 +220,11 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 			if (last)
 				t->sock = -1;
 		}
-		if (r == 0)
+		/* (a submount of the runtime's /dev came with it) */
+		if (r == 0 && !oci_dev_tree_covers(c, o ? o->mount_fds : NULL, i))
 			r = oci_mount_one(c, i, rootfd, o, err);
 	}
-	if (r == 0)
+	if (r == 0 && !oci_dev_tree_given(c, o ? o->mount_fds : NULL))
 		r = oci_devices_create(c, rootfd, err);
 	if (r == 0)
 		r = do_pivot(rootfd, root, o && o->no_pivot, start == MS_PRIVATE, err);

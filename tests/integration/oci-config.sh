@@ -165,6 +165,78 @@ test_mounts_masked_readonly_and_sysctl() {
 	assert_eq "1 3" "$(stat -c '%t %T' /proc/"$pid"/root/dev/null)" "default device /dev/null"
 }
 
+# A mount's field from a mountinfo dump: the line whose mount point is MP (the last one, the
+# visible one), field F ("id", "root", "opts", "type", "super").
+mi_field() { # MOUNTINFO MP FIELD
+	awk -v mp="$2" -v f="$3" '$5 == mp {
+		for (i = 7; $i != "-"; i++) ;
+		v["id"] = $1; v["root"] = $4; v["opts"] = $6; v["type"] = $(i + 1); v["super"] = $(i + 3)
+		out = v[f] } END { print out }' <<<"$1"
+}
+
+# /dev of a container: nodes (type, numbers, mode, owner), links, and the mounts of /dev and
+# under it, as seen through /proc/PID (the kernel's view, not the container's ls).
+dev_view() { # PID
+	local pid=$1 root=/proc/$1/root mi
+	mi=$(cat /proc/"$pid"/mountinfo)
+	for f in null zero full random urandom tty fuse; do
+		stat -c "%n %F %t:%T %a %u:%g" "$root/dev/$f" | sed "s|^$root||"
+	done
+	stat -c "%n %F %a" "$root/dev/fifo" | sed "s|^$root||"
+	for l in ptmx fd stdin stdout stderr; do echo "/dev/$l -> $(readlink "$root/dev/$l")"; done
+	for mp in /dev /dev/pts /dev/shm /dev/mqueue; do
+		echo "$mp $(mi_field "$mi" "$mp" opts) $(mi_field "$mi" "$mp" type) $(mi_field "$mi" "$mp" super)"
+	done
+}
+
+# /dev made by the runtime while the container process joins its cgroup (lib/oci/mount-dev.c)
+# is the /dev the container process makes: the same nodes, links and mounts.  Made first, its
+# mount is older than /proc's; /proc's masked files are then its null device, as when the
+# container process masks them with its own /dev/null.  A device outside /dev itself leaves
+# /dev to the container process.
+test_dev_made_by_the_runtime_is_the_container_process_s() {
+	local b=$TMPDIR_TEST/b pid mi view devices
+	devices='{ "path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 384, "uid": 1000, "gid": 1001 }, { "path": "/dev/fifo", "type": "p", "fileMode": 416 }'
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_edit "$b" 's|"linux": {|"linux": { "devices": [ '"$devices"' ],|'
+	oci_defer_delete byrt
+	oci_create "$b" byrt || fail "create: $(cat "$TMPDIR_TEST/byrt.err")"
+	pid=$(oci_pid byrt)
+	mi=$(cat /proc/"$pid"/mountinfo)
+	view=$(dev_view "$pid")
+	assert_contains "/dev/null character special file 1:3 666 0:0" "$view"
+	assert_contains "/dev/urandom character special file 1:9 666 0:0" "$view"
+	assert_contains "/dev/tty character special file 5:0 666 0:0" "$view"
+	assert_contains "/dev/fuse character special file a:e5 600 1000:1001" "$view"
+	assert_contains "/dev/fifo fifo 640" "$view"
+	assert_contains "/dev/ptmx -> pts/ptmx" "$view"
+	assert_contains "/dev/stdout -> /proc/self/fd/1" "$view"
+	assert_contains "/dev rw,nosuid tmpfs rw,size=65536k,mode=755" "$view"
+	assert_contains "/dev/pts rw,nosuid,noexec,relatime devpts rw,gid=5,mode=620,ptmxmode=666" "$view"
+	assert_contains "/dev/shm rw,nosuid,nodev,noexec,relatime tmpfs rw,size=65536k" "$view"
+	assert_contains "/dev/mqueue rw,nosuid,nodev,noexec,relatime mqueue rw" "$view"
+	[ "$(mi_field "$mi" /dev id)" -lt "$(mi_field "$mi" /proc id)" ] ||
+		fail "/dev was not made before /proc (by the runtime): $mi"
+	assert_eq "/null tmpfs rw,size=65536k,mode=755" \
+		"$(mi_field "$mi" /proc/keys root) $(mi_field "$mi" /proc/keys type) $(mi_field "$mi" /proc/keys super)" \
+		"/proc/keys masked with the container's /dev/null"
+	assert_eq "1 3" "$(stat -c '%t %T' /proc/"$pid"/root/proc/keys)" "masked /proc/keys"
+
+	# the same with a device in a directory of /dev: made by the container process
+	local b2=$TMPDIR_TEST/b2 pid2 mi2
+	oci_bundle "$b2" '[ "sleep", "1000" ]'
+	oci_edit "$b2" 's|"linux": {|"linux": { "devices": [ '"$devices"', { "path": "/dev/sub/loop9", "type": "b", "major": 7, "minor": 9 } ],|'
+	oci_defer_delete bycp
+	oci_create "$b2" bycp || fail "create: $(cat "$TMPDIR_TEST/bycp.err")"
+	pid2=$(oci_pid bycp)
+	mi2=$(cat /proc/"$pid2"/mountinfo)
+	[ "$(mi_field "$mi2" /dev id)" -gt "$(mi_field "$mi2" /proc id)" ] ||
+		fail "/dev was made before /proc, not by the container process: $mi2"
+	assert_eq "$view" "$(dev_view "$pid2")" "/dev made by the container process"
+	assert_eq "/sub/loop9 block special file 7:9" \
+		"$(stat -c '%n %F %t:%T' /proc/"$pid2"/root/dev/sub/loop9 | sed "s|^/proc/$pid2/root/dev||")" "/dev/sub/loop9"
+}
+
 test_cgroup_resources() {
 	local b=$TMPDIR_TEST/b pid d
 	oci_bundle "$b" '[ "sleep", "1000" ]'
