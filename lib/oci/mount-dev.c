@@ -6,10 +6,11 @@
  *
  * Only where the result is the one the container process would make: no user namespace (mknod,
  * and the owners of the nodes), a writable tmpfs /dev without propagation option (which would
- * reach submounts made before it) and nothing else on /dev, every device directly in /dev.  A submount comes along when it is a tmpfs or devpts directly in /dev, listed after
- * /dev, without propagation option, and nothing else is mounted on or under it; the others
- * (mqueue, whose filesystem is the IPC namespace's; binds) the container process mounts on top
- * of the tree, in the config's order as always.  A tree that cannot be made is dropped, not the
+ * reach submounts made before it) and nothing else on /dev, every device directly in /dev.  A
+ * submount comes along when it is a tmpfs or devpts directly in /dev, listed after /dev,
+ * without propagation option, and nothing else is mounted on or under it; the others (mqueue,
+ * whose filesystem is the IPC namespace's; binds) the container process mounts on top of the
+ * tree, in the config's order as always.  A tree that cannot be made is dropped, not the
  * container: the container process makes /dev then, and reports what fails. */
 #include "../internal.h"
 #include "mount-api.h"
