@@ -137,19 +137,35 @@ static int make_trees(const struct oci_config *c, pid_t pid, const struct oci_cg
 	return r < 0 ? r : 0;
 }
 
-/* The proc trees (oci_rootfs_early_trees) for the child's pid namespace: how many (0 when
- * none could be made: the child makes them), with *fds (c->n_mounts entries, -1 where none)
- * to send and close; -ENOMEM without *fds. */
-static int early_trees(const struct oci_config *c, pid_t pid, int **fds)
+struct flush_to {
+	int sock;
+	const struct oci_config *c;
+};
+
+/* The first early trees, sent as soon as they are made (more follow). */
+static void flush_trees(void *arg, int *fds)
+{
+	struct flush_to *f = arg;
+	struct nsset_error ignored = { 0 };
+	oci_rootfs_trees_send(f->sock, f->c, fds, false, &ignored);
+	oci_rootfs_close_fds(fds, f->c->n_mounts);
+}
+
+/* The proc and /dev trees (oci_rootfs_early_trees) for the child's pid namespace, the first
+ * ones sent on SOCK as they are made: how many are left (0 when none could be made: the child
+ * makes them), with *fds (c->n_mounts entries, -1 where none) to send and close; -ENOMEM
+ * without *fds. */
+static int early_trees(int sock, const struct oci_config *c, pid_t pid, int **fds)
 {
 	char path[64];
+	struct flush_to f = { sock, c };
 	if (!(*fds = calloc(c->n_mounts ? c->n_mounts : 1, sizeof(int))))
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n_mounts; i++)
 		(*fds)[i] = -1;
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
 	int ns = open(path, O_RDONLY | O_CLOEXEC);
-	int n = ns >= 0 ? oci_rootfs_early_trees(c, ns, *fds) : 0;
+	int n = ns >= 0 ? oci_rootfs_early_trees(c, ns, *fds, flush_trees, &f) : 0;
 	if (ns >= 0)
 		close(ns);
 	return n;
@@ -441,7 +457,7 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		reg_test_point("oci-trees");
 		if (r == 0 && early) {
 			/* none made: an empty message all the same (the child waits for one) */
-			if (early_trees(c, pid, &trees) < 0) {
+			if (early_trees(sv[0], c, pid, &trees) < 0) {
 				r = nsset_fail(err, ENOMEM, "out of memory");
 				goto kill;
 			}

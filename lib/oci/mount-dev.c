@@ -116,16 +116,28 @@ static int mount_in(int dev, const char *name, const struct oci_mount *m, const 
 	return r;
 }
 
-int oci_dev_tree(const struct oci_config *c, size_t i)
+int oci_dev_tree_nodes(const struct oci_config *c, size_t i)
 {
 	const struct oci_mount *m = &c->mounts[i];
 	struct nsset_error err = { 0 };
-	char what[32], buf[PATH_MAX];
+	char what[32];
 	snprintf(what, sizeof(what), "mounts[%zu]", i);
 	int dev = oci_fs_new(m->type, m->source, m->data, m->flags, what, &err);
 	if (dev < 0)
 		return dev;
 	int r = oci_devices_in_dev(c, dev, &err);
+	if (r < 0) {
+		close(dev);
+		return r;
+	}
+	return dev;
+}
+
+int oci_dev_tree_finish(const struct oci_config *c, size_t i, int dev)
+{
+	struct nsset_error err = { 0 };
+	char what[32], buf[PATH_MAX];
+	int r = 0;
 	for (size_t j = 0; r == 0 && j < c->n_mounts; j++) {
 		snprintf(what, sizeof(what), "mounts[%zu]", j);
 		if (submount(c, i, j))
@@ -138,9 +150,5 @@ int oci_dev_tree(const struct oci_config *c, size_t i)
 			r = mount_in(dev, in_dev(def[k].destination, buf), &def[k], "default mount", &err);
 	if (r == 0)
 		r = oci_devices_links(c, dev, &err);
-	if (r < 0) {
-		close(dev);
-		return r;
-	}
-	return dev;
+	return r;
 }

@@ -55,20 +55,44 @@ bool oci_rootfs_wants_early_trees(const struct oci_config *c)
 	return false;
 }
 
-int oci_rootfs_early_trees(const struct oci_config *c, int pidns_fd, int *fds)
+/* The proc trees of mounts[FROM..TO) into FDS, masking with DEV's null device (or -1). */
+static void proc_trees(const struct oci_config *c, size_t from, size_t to, int pidns_fd, int dev,
+		       int *fds)
 {
-	int n = 0, dev = -1;
-	for (size_t i = 0; i < c->n_mounts; i++)
-		fds[i] = -1; /* the container process makes it */
-	/* /dev first: /proc's masked files get its null device */
-	for (size_t i = 0; i < c->n_mounts && dev < 0; i++)
-		if (oci_dev_tree_wanted(c, i) && (fds[i] = oci_dev_tree(c, i)) >= 0)
-			dev = fds[i];
-		else
-			fds[i] = -1;
-	for (size_t i = 0; i < c->n_mounts; i++)
+	for (size_t i = from; i < to; i++)
 		if (oci_proc_tree_wanted(c, i) && (fds[i] = oci_proc_tree(c, i, pidns_fd, dev)) < 0)
 			fds[i] = -1;
+}
+
+int oci_rootfs_early_trees(const struct oci_config *c, int pidns_fd, int *fds,
+			   void (*flush)(void *arg, int *fds), void *arg)
+{
+	size_t d = c->n_mounts;
+	int n = 0, dev = -1;
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		fds[i] = -1; /* the container process makes it */
+		if (d == c->n_mounts && oci_dev_tree_wanted(c, i))
+			d = i;
+	}
+	/* /dev's devices first: /proc's masked files get its null device.  The trees listed
+	 * before /dev (/proc, usually its first mount) go to the container process at once; /dev
+	 * is finished meanwhile. */
+	if (d < c->n_mounts && (dev = oci_dev_tree_nodes(c, d)) < 0)
+		dev = -1;
+	proc_trees(c, 0, d, pidns_fd, dev, fds);
+	for (size_t i = 0; i < d; i++)
+		n += fds[i] >= 0;
+	if (n && d < c->n_mounts)
+		flush(arg, fds);
+	if (dev >= 0 && oci_dev_tree_finish(c, d, dev) < 0) {
+		close(dev);
+		dev = -1;
+	}
+	if (d < c->n_mounts) {
+		fds[d] = dev;
+		proc_trees(c, d + 1, c->n_mounts, pidns_fd, dev, fds);
+	}
+	n = 0;
 	for (size_t i = 0; i < c->n_mounts; i++)
 		n += fds[i] >= 0;
 	return n;
