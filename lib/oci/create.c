@@ -367,6 +367,7 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	 * runtime has moved it. */
 	x.spread = x.needs_go && sched_getaffinity(0, sizeof(x.cpus), &x.cpus) == 0 &&
 		   CPU_COUNT(&x.cpus) > 1;
+	x.runtime_cpu = x.spread ? sched_getcpu() : -1;
 	struct clone_args ca = {
 		.flags = CLONE_PIDFD | (uint64_t)nsset_flags_to_clone(by_clone),
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,

@@ -36,6 +36,7 @@ struct child_ctx {
 	bool needs_go;               /* wait for the runtime's GO before the cgroup and the rest */
 	int unshare_flags;           /* the new namespaces the child makes itself (CLONE_NEW*) */
 	bool spread;                 /* started on another CPU than the runtime's (see spread_child) */
+	int runtime_cpu;             /* the runtime's CPU at clone3 */
 	cpu_set_t cpus;              /* the CPUs allowed before, given back at GO */
 	int pid_flags;               /* CLONE_NEWPID (+ CLONE_NEWTIME) to make after joining a user
 				      * namespace by path, in a process forked for them, or 0 */
