@@ -376,7 +376,7 @@ const char *oci_cgroup_path(const struct oci_cgroup *cg)
 /* A new v1 cpuset has no cpus nor mems: nothing can join it (ENOSPC) until they are copied from
  * its parent.  The parent may be just as empty, made an instant ago by another runtime that has
  * not copied its own yet: fill it first, up to the first ancestor that has them (the root). */
-static void copy_cpuset(const char *dir)
+static void copy_cpuset(const char *dir, bool made)
 {
 	char parent[4096], buf[256];
 	snprintf(parent, sizeof(parent), "%s", dir);
@@ -386,11 +386,13 @@ static void copy_cpuset(const char *dir)
 	*slash = '\0';
 	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 	for (size_t i = 0; i < 2; i++) {
-		if (oci_cgroup_read(dir, files[i], buf, sizeof(buf)) != 0)
+		/* MADE (by our mkdir): empty, or a copy already (cgroup.clone_children), which the
+		 * same values written again leave as it is.  Else values of its own are kept. */
+		if (!made && oci_cgroup_read(dir, files[i], buf, sizeof(buf)) != 0)
 			continue; /* already set (or no such file) */
 		int r = oci_cgroup_read(parent, files[i], buf, sizeof(buf));
 		if (r == 0) {
-			copy_cpuset(parent);
+			copy_cpuset(parent, false);
 			r = oci_cgroup_read(parent, files[i], buf, sizeof(buf));
 		}
 		if (r > 0)
@@ -582,13 +584,13 @@ again:
 	if (mkdir(h->dir, 0755) == 0) {
 		h->created = 1;
 		if (!h->v2 && has_token(h->controllers, "cpuset"))
-			copy_cpuset(h->dir);
+			copy_cpuset(h->dir, true);
 		goto made;
 	}
 	if (errno == EEXIST) {
 		/* made by someone else (another runtime, the same id): maybe not filled yet */
 		if (!h->v2 && has_token(h->controllers, "cpuset"))
-			copy_cpuset(h->dir);
+			copy_cpuset(h->dir, false);
 		goto made;
 	}
 	if (errno != ENOENT)
@@ -608,7 +610,7 @@ again:
 		if (mkdir(p, 0755) == 0) {
 			h->created++;
 			if (!h->v2 && has_token(h->controllers, "cpuset"))
-				copy_cpuset(p);
+				copy_cpuset(p, true);
 			break;
 		}
 		if (errno == EEXIST)
@@ -621,7 +623,8 @@ again:
 		size_t upto = next ? (size_t)(next - h->dir) : len;
 		memcpy(p, h->dir, upto);
 		p[upto] = '\0';
-		if (mkdir(p, 0755) != 0) {
+		bool made = mkdir(p, 0755) == 0;
+		if (!made) {
 			int e = errno;
 			if (e == ENOENT && tries++ < 5) {
 				remove_parents(h);
@@ -633,7 +636,7 @@ again:
 			h->created++;
 		}
 		if (!h->v2 && has_token(h->controllers, "cpuset"))
-			copy_cpuset(p);
+			copy_cpuset(p, made);
 		existing = upto;
 	}
 made:

@@ -526,3 +526,25 @@ test_existing_empty_cpuset_cgroup_gets_cpus_and_mems() {
 	oci delete --force $id || fail "delete"
 	oci_assert_gone $id "$pid"
 }
+
+# An existing cpuset with cpus of its own (cgroupsPath naming a cgroup set up beforehand) keeps
+# them: only a cpuset the runtime made, or an empty one, gets its parent's.
+test_existing_cpuset_cgroup_keeps_its_own_cpus() {
+	local cs=/sys/fs/cgroup/cpuset id=cpuown-$$ b=$TMPDIR_TEST/b pid one
+	[ -e $cs/cpuset.cpus ] || skip "no v1 cpuset hierarchy"
+	[ "$(nproc)" -gt 1 ] || skip "one CPU: no subset to keep"
+	one=$(cut -d, -f1 $cs/cpuset.cpus | cut -d- -f1)
+	mkdir $cs/$id || fail "mkdir $cs/$id"
+	defer rmdir $cs/$id
+	echo "$one" >$cs/$id/cpuset.cpus && cat $cs/cpuset.mems >$cs/$id/cpuset.mems || fail "set $cs/$id"
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	oci_edit "$b" "s|\"namespaces\": \\[|\"cgroupsPath\": \"/$id\", \"namespaces\": [|"
+	oci_defer_delete $id
+	oci_create "$b" $id || fail "create: $(cat "$TMPDIR_TEST/$id.err")"
+	pid=$(oci_pid $id)
+	assert_eq "/$id" "$(cat /proc/"$pid"/cpuset)" "the process's cpuset"
+	assert_eq "$one" "$(cat $cs/$id/cpuset.cpus)" "the cgroup's own cpus"
+	assert_eq "$one" "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/"$pid"/status)" "the process's CPUs"
+	oci delete --force $id || fail "delete"
+	oci_assert_gone $id "$pid"
+}
