@@ -53,12 +53,6 @@ int oci_cgroup_stats(struct oci_cgroup *cg, char **json, struct nsset_error *err
 uint64_t oci_cgroup_oom_kills(struct oci_cgroup *cg);
 /* Move pid into the cgroup in every hierarchy. */
 int oci_cgroup_add_pid(struct oci_cgroup *cg, pid_t pid, struct nsset_error *err);
-/* The files through which a thread joins the cgroup by writing "0" to them (each v1 hierarchy's
- * `tasks`, the v2 `cgroup.procs` unless SKIP_V2), opened now, in hierarchy order, into FDS (at
- * most MAX): their number, or -errno.  The runtime opens them while the container process
- * makes its namespaces; the process then only writes (create_child.c). */
-int oci_cgroup_join_files(const struct oci_cgroup *cg, bool skip_v2, int *fds, size_t max,
-			  struct nsset_error *err);
 /* The processes in the cgroup (and its descendants), from one hierarchy.  *pids: malloc'd. */
 int oci_cgroup_pids(struct oci_cgroup *cg, pid_t **pids, size_t *n, struct nsset_error *err);
 /* Freeze (v1 freezer.state FROZEN, waited for; v2 cgroup.freeze) or thaw. */

@@ -3,7 +3,6 @@
 #include "oci/cgroup_internal.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,28 +18,6 @@ int oci_cgroup_add_pid(struct oci_cgroup *cg, pid_t pid, struct nsset_error *err
 			return r;
 	}
 	return 0;
-}
-
-int oci_cgroup_join_files(const struct oci_cgroup *cg, bool skip_v2, int *fds, size_t max,
-			  struct nsset_error *err)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < cg->n; i++) {
-		const struct oci_cgroup_hier *h = &cg->h[i];
-		if (h->v2 && skip_v2)
-			continue;
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", h->dir, h->v2 ? "cgroup.procs" : "tasks");
-		int fd = n < max ? open(path, O_WRONLY | O_CLOEXEC) : -1;
-		if (fd < 0) {
-			int e = n < max ? errno : E2BIG;
-			while (n)
-				close(fds[--n]);
-			return nsset_fail_errno(err, e, "cannot join the cgroup %s", h->dir);
-		}
-		fds[n++] = fd;
-	}
-	return (int)n;
 }
 
 static int collect(const char *dir, pid_t **pids, size_t *n, size_t *cap)

@@ -444,16 +444,8 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		bool early = oci_rootfs_wants_early_trees(c);
 		bool late = oci_rootfs_needs_idmap_fds(c) || (join_cg && oci_rootfs_wants_cgroup_tree(c));
 		int code = (join_cg ? GO_JOIN_CGROUP : 0) | (early || late ? GO_MOUNT_TREES : 0);
-		int join[GO_MAX_FDS];
-		int n_join = join_cg ? oci_cgroup_join_files(ctr->cg, x.into_cgroup, join, GO_MAX_FDS, err) : 0;
-		if (n_join < 0) {
-			r = n_join;
-			goto kill;
-		}
 		/* Should the child have failed already, its message is read below. */
-		r = oci_sync_send_fds(sv[0], MSG_GO, code, pid, NULL, join, (size_t)n_join);
-		while (n_join > 0)
-			close(join[--n_join]);
+		r = oci_sync_send(sv[0], MSG_GO, code, pid, NULL);
 		/* (tests: a runtime killed here leaves a child waiting for its trees) */
 		reg_test_point("oci-trees");
 		if (r == 0 && early) {

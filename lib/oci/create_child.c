@@ -28,79 +28,26 @@
 #endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
-int oci_sync_send_fds(int sock, int type, int code, int pid, const char *text, const int *fds,
-		      size_t n)
+int oci_sync_send(int sock, int type, int code, int pid, const char *text)
 {
 	struct msg m = { .type = type, .code = code, .pid = pid };
 	if (text)
 		snprintf(m.text, sizeof(m.text), "%s", text);
-	struct iovec iov = { .iov_base = &m, .iov_len = offsetof(struct msg, text) + strlen(m.text) + 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * GO_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (n > GO_MAX_FDS)
-		return -E2BIG;
-	if (n) {
-		memset(&u, 0, sizeof(u));
-		mh.msg_control = u.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * n);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n);
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
-
-int oci_sync_send(int sock, int type, int code, int pid, const char *text)
-{
-	return oci_sync_send_fds(sock, type, code, pid, text, NULL, 0);
-}
-
-ssize_t oci_sync_recv_fds(int sock, struct msg *m, int *fds, size_t max, size_t *nfds)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * GO_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (nfds) {
-		*nfds = 0;
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof(u.buf);
-	}
-	ssize_t n;
-	memset(m, 0, sizeof(*m));
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (struct cmsghdr *cm = n > 0 && nfds ? CMSG_FIRSTHDR(&mh) : NULL; cm;
-	     cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		int got[GO_MAX_FDS];
-		memcpy(got, CMSG_DATA(cm), sizeof(int) * (k < GO_MAX_FDS ? k : GO_MAX_FDS));
-		for (size_t j = 0; j < k && j < GO_MAX_FDS; j++) {
-			if (*nfds < max)
-				fds[(*nfds)++] = got[j];
-			else
-				close(got[j]);
-		}
-	}
-	if (n > 0 && (size_t)n < offsetof(struct msg, text))
-		return -EPROTO;
-	m->text[sizeof(m->text) - 1] = '\0';
-	return n < 0 ? -errno : n;
+	size_t len = offsetof(struct msg, text) + strlen(m.text) + 1;
+	return send(sock, &m, len, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
 ssize_t oci_sync_recv(int sock, struct msg *m)
 {
-	return oci_sync_recv_fds(sock, m, NULL, 0, NULL);
+	ssize_t n;
+	memset(m, 0, sizeof(*m));
+	do
+		n = recv(sock, m, sizeof(*m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n > 0 && (size_t)n < offsetof(struct msg, text))
+		return -EPROTO;
+	m->text[sizeof(m->text) - 1] = '\0';
+	return n < 0 ? -errno : n;
 }
 
 /* ---- the container process ---------------------------------------------------------------- */
@@ -111,9 +58,9 @@ static __attribute__((noreturn)) void child_fail(struct child_ctx *x, struct nss
 	_exit(1);
 }
 
-static void child_wait_go(struct child_ctx *x, struct msg *m, int *fds, size_t max, size_t *nfds)
+static void child_wait_go(struct child_ctx *x, struct msg *m)
 {
-	ssize_t n = oci_sync_recv_fds(x->sock, m, fds, max, nfds);
+	ssize_t n = oci_sync_recv(x->sock, m);
 	if (n <= 0 || m->type != MSG_GO)
 		_exit(1); /* the runtime is gone */
 }
@@ -157,21 +104,21 @@ static unsigned listen_fds(void)
 /* Join the container's cgroup by writing "0" to each v1 hierarchy's `tasks`: moving the
  * calling thread alone skips the global cgroup_threadgroup_rwsem, whose write side (taken for
  * a pid written to cgroup.procs) waits for an RCU grace period, 10-15 ms here.  The v2
- * hierarchy was joined by clone3 (CLONE_INTO_CGROUP), else through cgroup.procs.  The files
- * came with GO, opened by the runtime (oci_cgroup_join_files) while we made our namespaces:
- * here only the writes, in hierarchy order. */
-static void child_join_cgroup(struct child_ctx *x, const int *fds, size_t n, struct nsset_error *err)
+ * hierarchy was joined by clone3 (CLONE_INTO_CGROUP), else through cgroup.procs. */
+static void child_join_cgroup(struct child_ctx *x, struct nsset_error *err)
 {
-	size_t k = 0;
 	for (size_t i = 0; x->cg && i < x->cg->n; i++) {
 		const struct oci_cgroup_hier *h = &x->cg->h[i];
 		if (h->v2 && x->into_cgroup)
 			continue;
-		if (k >= n || write(fds[k], "0", 1) != 1) {
-			nsset_fail_errno(err, k < n ? errno : EPROTO, "cannot join the cgroup %s", h->dir);
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", h->dir, h->v2 ? "cgroup.procs" : "tasks");
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1) {
+			nsset_fail_errno(err, errno, "cannot join the cgroup %s", h->dir);
 			child_fail(x, err);
 		}
-		close(fds[k++]);
+		close(fd);
 	}
 }
 
@@ -255,17 +202,15 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 	pid_t host_pid = 0;
 	int *tree_fds = NULL;
 	struct oci_tree_stream trees = { .sock = -1, .seen = -1 };
-	int join_fds[GO_MAX_FDS];
-	size_t n_join = 0;
 	if (x->needs_go) {
-		child_wait_go(x, &m, join_fds, GO_MAX_FDS, &n_join);
+		child_wait_go(x, &m);
 		host_pid = m.pid;
 		if (x->spread)
 			sched_setaffinity(0, sizeof(x->cpus), &x->cpus);
 		if (!(m.code & GO_JOIN_CGROUP))
 			x->cg = NULL;
 	}
-	child_join_cgroup(x, join_fds, n_join, &err);
+	child_join_cgroup(x, &err);
 	if (x->needs_go && (m.code & GO_MOUNT_TREES)) {
 		/* The trees the runtime makes (proc, a cgroup v1 /sys/fs/cgroup, idmapped binds),
 		 * one per mount, -1 where none: received before the first mount that may take one
@@ -299,7 +244,7 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 	}
 	if (reports_namespaces(c)) {
 		oci_sync_send(x->sock, MSG_NS, 0, 0, NULL);
-		child_wait_go(x, &m, NULL, 0, NULL);
+		child_wait_go(x, &m);
 	}
 	if (!x->o->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
 	    errno != ENOSYS && errno != EACCES && errno != EPERM) {

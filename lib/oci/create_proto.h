@@ -12,8 +12,7 @@
 
 enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR, MSG_EXEC_ERROR /* from lib/oci/dmz/dmz.c */,
        MSG_PID };
-enum { GO_JOIN_CGROUP = 1,  /* MSG_GO's code: the cgroup is made, join it (through the files
-			     * that come with the message, oci_cgroup_join_files) */
+enum { GO_JOIN_CGROUP = 1,  /* MSG_GO's code: the cgroup is made, join it */
        GO_MOUNT_TREES = 2 }; /* a message of mount trees follows (oci_rootfs_trees_send) */
 
 struct msg {
@@ -45,17 +44,9 @@ struct child_ctx {
 	size_t n_join;
 };
 
-#define GO_MAX_FDS 32 /* files passed with a message (GO: one per cgroup hierarchy) */
-
 int oci_sync_send(int sock, int type, int code, int pid, const char *text);
-/* The same with N files (SCM_RIGHTS), N at most GO_MAX_FDS. */
-int oci_sync_send_fds(int sock, int type, int code, int pid, const char *text, const int *fds,
-		      size_t n);
 /* 0 on EOF, the length otherwise, -errno. */
 ssize_t oci_sync_recv(int sock, struct msg *m);
-/* The same, the files that came with it (close-on-exec) into FDS (at most MAX, the rest
- * closed), their number into *NFDS. */
-ssize_t oci_sync_recv_fds(int sock, struct msg *m, int *fds, size_t max, size_t *nfds);
 /* Whether the child waits for the runtime's GO whatever its cgroup: for its maps, its pid as
  * the host sees it (hooks), the seccomp agent's state or idmapped mounts. */
 bool oci_child_needs_go(const struct oci_config *c);
