@@ -53,16 +53,15 @@ int oci_cgroup_v1_tree(const struct oci_config *c, const struct oci_mount *m,
 bool oci_proc_tree_wanted(const struct oci_config *c, size_t i);
 int oci_proc_tree(const struct oci_config *c, size_t i, int pidns_fd, int devfd);
 bool oci_proc_tree_covers(const struct oci_config *c, const int *mount_fds, const char *path);
-/* mount-dev.c: can the runtime make mounts[I] (the tmpfs on /dev) with the devices, the links
- * and its tmpfs and devpts submounts; the detached tree in two steps, the filesystem with the
- * devices (an fd, or a negative errno: the container process makes /dev then) and the rest (0,
- * or a negative errno: drop the tree); is mounts[J] one of those submounts, of a /dev that came
- * as a tree in MOUNT_FDS; did /dev come as a tree (no devices to make)? */
-bool oci_dev_tree_wanted(const struct oci_config *c, size_t i);
+/* mount-dev.c: the index of the mount the runtime can make (the tmpfs on /dev) with the
+ * devices, the links and its tmpfs and devpts submounts, or -1; the detached tree in two
+ * steps, the filesystem with the devices (an fd, or a negative errno: the container process
+ * makes /dev then) and the rest (0, or a negative errno: drop the tree); is mounts[J] one of
+ * the submounts of the /dev mounts[DEV] that came as a tree in MOUNT_FDS? */
+long oci_dev_tree_index(const struct oci_config *c);
 int oci_dev_tree_nodes(const struct oci_config *c, size_t i);
 int oci_dev_tree_finish(const struct oci_config *c, size_t i, int dev);
-bool oci_dev_tree_covers(const struct oci_config *c, const int *mount_fds, size_t j);
-bool oci_dev_tree_given(const struct oci_config *c, const int *mount_fds);
+bool oci_dev_tree_covers(const struct oci_config *c, const int *mount_fds, long dev, size_t j);
 /* devices.c, for rootfs.c and mount-dev.c: all of /dev; the devices in DEV, the directory
  * /dev, each of them directly in it; /dev/console (with a terminal) and the standard links in
  * DEV; the default /dev/pts and /dev/shm mounts (N of them). */

@@ -2,7 +2,7 @@
  * configured devices, /dev/console and the standard links, and its tmpfs and devpts submounts
  * (/dev/pts, /dev/shm: the config's, or the default ones) in place, built detached while the
  * container process joins its cgroup.  The container process attaches it, skips the submounts
- * that came with it (oci_dev_tree_covers) and makes no devices (oci_dev_tree_given).
+ * that came with it (oci_dev_tree_covers) and makes no devices.
  *
  * Only where the result is the one the container process would make: no user namespace (mknod,
  * and the owners of the nodes), a writable tmpfs /dev without propagation option (which would
@@ -64,12 +64,13 @@ static bool submount(const struct oci_config *c, size_t i, size_t j)
 	       !other_on_or_under(c, j, name);
 }
 
-bool oci_dev_tree_wanted(const struct oci_config *c, size_t i)
+static bool wanted(const struct oci_config *c, size_t i)
 {
 	const struct oci_mount *m = &c->mounts[i];
 	char buf[PATH_MAX];
 	if (!m->type || strcmp(m->type, "tmpfs") || oci_mount_is_bind(m) || m->idmap ||
-	    m->propagation || (m->flags & MS_RDONLY) || ((c->ns_new | c->ns_join) & NSSET_USER) || !is_dev(m))
+	    m->propagation || (m->flags & MS_RDONLY) || ((c->ns_new | c->ns_join) & NSSET_USER) ||
+	    !is_dev(m))
 		return false;
 	for (size_t k = 0; k < c->n_mounts; k++)
 		if (k != i && is_dev(&c->mounts[k]))
@@ -80,24 +81,17 @@ bool oci_dev_tree_wanted(const struct oci_config *c, size_t i)
 	return true;
 }
 
-static long dev_index(const struct oci_config *c, const int *mount_fds)
+long oci_dev_tree_index(const struct oci_config *c)
 {
-	for (size_t i = 0; mount_fds && i < c->n_mounts; i++)
-		if (mount_fds[i] >= 0 && c->mounts[i].type && !strcmp(c->mounts[i].type, "tmpfs") &&
-		    oci_dev_tree_wanted(c, i))
-			return (long)i;
+	for (size_t i = 0; i < c->n_mounts; i++)
+		if (is_dev(&c->mounts[i]))
+			return wanted(c, i) ? (long)i : -1; /* (a second /dev: none wanted) */
 	return -1;
 }
 
-bool oci_dev_tree_given(const struct oci_config *c, const int *mount_fds)
+bool oci_dev_tree_covers(const struct oci_config *c, const int *mount_fds, long dev, size_t j)
 {
-	return dev_index(c, mount_fds) >= 0;
-}
-
-bool oci_dev_tree_covers(const struct oci_config *c, const int *mount_fds, size_t j)
-{
-	long i = dev_index(c, mount_fds);
-	return i >= 0 && submount(c, (size_t)i, j);
+	return dev >= 0 && mount_fds && mount_fds[dev] >= 0 && submount(c, (size_t)dev, j);
 }
 
 /* A filesystem M mounted on NAME in the tree DEV (NAME made first). */

@@ -44,13 +44,15 @@ bool oci_rootfs_may_take_tree(const struct oci_config *c, size_t i)
 	const struct oci_mount *m = &c->mounts[i];
 	return oci_mount_is_bind(m) ? m->idmap
 				    : m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "proc") ||
-						  oci_dev_tree_wanted(c, i));
+						  oci_dev_tree_index(c) == (long)i);
 }
 
 bool oci_rootfs_wants_early_trees(const struct oci_config *c)
 {
+	if (oci_dev_tree_index(c) >= 0)
+		return true;
 	for (size_t i = 0; i < c->n_mounts; i++)
-		if (oci_proc_tree_wanted(c, i) || oci_dev_tree_wanted(c, i))
+		if (oci_proc_tree_wanted(c, i))
 			return true;
 	return false;
 }
@@ -67,13 +69,11 @@ static void proc_trees(const struct oci_config *c, size_t from, size_t to, int p
 int oci_rootfs_early_trees(const struct oci_config *c, int pidns_fd, int *fds,
 			   void (*flush)(void *arg, int *fds), void *arg)
 {
-	size_t d = c->n_mounts;
+	long di = oci_dev_tree_index(c);
+	size_t d = di >= 0 ? (size_t)di : c->n_mounts;
 	int n = 0, dev = -1;
-	for (size_t i = 0; i < c->n_mounts; i++) {
+	for (size_t i = 0; i < c->n_mounts; i++)
 		fds[i] = -1; /* the container process makes it */
-		if (d == c->n_mounts && oci_dev_tree_wanted(c, i))
-			d = i;
-	}
 	/* /dev's devices first: /proc's masked files get its null device.  The trees listed
 	 * before /dev (/proc, usually its first mount) go to the container process at once; /dev
 	 * is finished meanwhile. */

@@ -210,6 +210,8 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 	if (rootfd < 0)
 		return nsset_fail_errno(err, errno, "root.path: %s", root);
 
+	const int *fds = o ? o->mount_fds : NULL;
+	long dev = fds ? oci_dev_tree_index(c) : -1; /* /dev may come from the runtime */
 	for (size_t i = 0; r == 0 && i < c->n_mounts; i++) {
 		struct oci_tree_stream *t = o && o->mount_fds ? o->trees : NULL;
 		/* the runtime's trees, made while we made the mounts before this one */
@@ -221,10 +223,10 @@ int oci_rootfs_prepare_opts(const struct oci_config *c, const struct oci_rootfs_
 				t->sock = -1;
 		}
 		/* (a submount of the runtime's /dev came with it) */
-		if (r == 0 && !oci_dev_tree_covers(c, o ? o->mount_fds : NULL, i))
+		if (r == 0 && !oci_dev_tree_covers(c, fds, dev, i))
 			r = oci_mount_one(c, i, rootfd, o, err);
 	}
-	if (r == 0 && !oci_dev_tree_given(c, o ? o->mount_fds : NULL))
+	if (r == 0 && !(dev >= 0 && fds[dev] >= 0)) /* else /dev came whole */
 		r = oci_devices_create(c, rootfd, err);
 	if (r == 0)
 		r = do_pivot(rootfd, root, o && o->no_pivot, start == MS_PRIVATE, err);

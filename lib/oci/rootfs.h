@@ -103,7 +103,7 @@ int oci_rootfs_idmap_recv(int sock, const struct oci_config *c, int *fds,
 /* The trees the runtime makes for the container process, fds[c->n_mounts] (-1 where none):
  * early, once the container process exists (PIDNS_FD: its pid namespace), the proc mounts it
  * can make with their masked and read-only paths (oci_proc_tree_wanted) and /dev with its
- * devices, links and submounts (oci_dev_tree_wanted), a tree dropped rather than failed (the
+ * devices, links and submounts (oci_dev_tree_index), a tree dropped rather than failed (the
  * trees listed before /dev are handed to FLUSH as soon as they are made: it sends and closes
  * them, and sets their fds to -1); late, the idmapped binds (userns_fd >= 0) and, with CG and
  * neither a user nor a cgroup namespace, each cgroup v1 /sys/fs/cgroup mount
