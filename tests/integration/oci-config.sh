@@ -235,6 +235,21 @@ test_dev_made_by_the_runtime_is_the_container_process_s() {
 	assert_eq "$view" "$(dev_view "$pid2")" "/dev made by the container process"
 	assert_eq "/sub/loop9 block special file 7:9" \
 		"$(stat -c '%n %F %t:%T' /proc/"$pid2"/root/dev/sub/loop9 | sed "s|^/proc/$pid2/root/dev||")" "/dev/sub/loop9"
+
+	# /dev listed before /proc and /dev/pts last: one message for both trees, the same /dev
+	local b3=$TMPDIR_TEST/b3 pid3 mi3
+	oci_bundle "$b3" '[ "sleep", "1000" ]'
+	oci_edit "$b3" 's|"linux": {|"linux": { "devices": [ '"$devices"' ],|'
+	oci_jq "$b3" '.mounts |= ([.[] | select(.destination == "/dev")] + [.[] | select(.destination == "/proc")] +
+		[.[] | select(.destination != "/dev" and .destination != "/proc" and .destination != "/dev/pts")] +
+		[.[] | select(.destination == "/dev/pts")])'
+	oci_defer_delete byrt3
+	oci_create "$b3" byrt3 || fail "create: $(cat "$TMPDIR_TEST/byrt3.err")"
+	pid3=$(oci_pid byrt3)
+	mi3=$(cat /proc/"$pid3"/mountinfo)
+	[ "$(mi_field "$mi3" /dev/pts id)" -lt "$(mi_field "$mi3" /proc id)" ] ||
+		fail "/dev/pts, listed last, did not come with the runtime's /dev: $mi3"
+	assert_eq "$view" "$(dev_view "$pid3")" "/dev listed first, /dev/pts last"
 }
 
 test_cgroup_resources() {
