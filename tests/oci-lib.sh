@@ -38,6 +38,19 @@ oci_create() { # BUNDLE ID [OPTIONS...]
 	oci create --bundle "$b" "$@" "$id" </dev/null >"$TMPDIR_TEST/$id.out" 2>"$TMPDIR_TEST/$id.err"
 }
 
+# oci_sleeper ID [JQ]: a created container running `sleep 1000` from a bundle of its own
+# ($TMPDIR_TEST/b-ID) changed by the jq program JQ if given, deleted at the test's end; its pid
+# into $PID.
+oci_sleeper() {
+	local b=$TMPDIR_TEST/b-$1
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	[ -z "${2:-}" ] || oci_jq "$b" "$2"
+	oci_defer_delete "$1"
+	oci_create "$b" "$1" || fail "create $1: $(cat "$TMPDIR_TEST/$1.err")"
+	PID=$(oci_pid "$1")
+	[ -n "$PID" ] || fail "no pid for $1"
+}
+
 # oci_userns DIR: a new user namespace in the bundle, root mapped to 200000 (uids) and 300000
 # (gids), 65536 ids each; /sys/fs/cgroup a tmpfs (no host cgroup is bound into it).
 oci_userns() {

@@ -189,21 +189,23 @@ dev_view() { # PID
 	done
 }
 
+# A container (ID) with the devices DEVICES (a JSON array) and then the jq filter JQ if given;
+# its pid into $PID, its mountinfo into $DEV_MI.
+dev_container() { # ID DEVICES [JQ]
+	oci_sleeper "$1" ".linux.devices = $2${3:+ | $3}"
+	DEV_MI=$(cat /proc/"$PID"/mountinfo)
+}
+
 # /dev made by the runtime while the container process joins its cgroup (lib/oci/mount-dev.c)
 # is the /dev the container process makes: the same nodes, links and mounts.  Made first, its
 # mount is older than /proc's; /proc's masked files are then its null device, as when the
 # container process masks them with its own /dev/null.  A device outside /dev itself leaves
 # /dev to the container process.
 test_dev_made_by_the_runtime_is_the_container_process_s() {
-	local b=$TMPDIR_TEST/b pid mi view devices
+	local view devices
 	devices='{ "path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 384, "uid": 1000, "gid": 1001 }, { "path": "/dev/fifo", "type": "p", "fileMode": 416 }'
-	oci_bundle "$b" '[ "sleep", "1000" ]'
-	oci_edit "$b" 's|"linux": {|"linux": { "devices": [ '"$devices"' ],|'
-	oci_defer_delete byrt
-	oci_create "$b" byrt || fail "create: $(cat "$TMPDIR_TEST/byrt.err")"
-	pid=$(oci_pid byrt)
-	mi=$(cat /proc/"$pid"/mountinfo)
-	view=$(dev_view "$pid")
+	dev_container byrt "[ $devices ]"
+	view=$(dev_view "$PID")
 	assert_contains "/dev/null character special file 1:3 666 0:0" "$view"
 	assert_contains "/dev/urandom character special file 1:9 666 0:0" "$view"
 	assert_contains "/dev/tty character special file 5:0 666 0:0" "$view"
@@ -215,41 +217,29 @@ test_dev_made_by_the_runtime_is_the_container_process_s() {
 	assert_contains "/dev/pts rw,nosuid,noexec,relatime devpts rw,gid=5,mode=620,ptmxmode=666" "$view"
 	assert_contains "/dev/shm rw,nosuid,nodev,noexec,relatime tmpfs rw,size=65536k" "$view"
 	assert_contains "/dev/mqueue rw,nosuid,nodev,noexec,relatime mqueue rw" "$view"
-	[ "$(mi_field "$mi" /dev id)" -lt "$(mi_field "$mi" /proc id)" ] ||
-		fail "/dev was not made before /proc (by the runtime): $mi"
+	[ "$(mi_field "$DEV_MI" /dev id)" -lt "$(mi_field "$DEV_MI" /proc id)" ] ||
+		fail "/dev was not made before /proc (by the runtime): $DEV_MI"
 	assert_eq "/null tmpfs rw,size=65536k,mode=755" \
-		"$(mi_field "$mi" /proc/keys root) $(mi_field "$mi" /proc/keys type) $(mi_field "$mi" /proc/keys super)" \
+		"$(mi_field "$DEV_MI" /proc/keys root) $(mi_field "$DEV_MI" /proc/keys type) $(mi_field "$DEV_MI" /proc/keys super)" \
 		"/proc/keys masked with the container's /dev/null"
-	assert_eq "1 3" "$(stat -c '%t %T' /proc/"$pid"/root/proc/keys)" "masked /proc/keys"
+	assert_eq "1 3" "$(stat -c '%t %T' /proc/"$PID"/root/proc/keys)" "masked /proc/keys"
 
 	# the same with a device in a directory of /dev: made by the container process
-	local b2=$TMPDIR_TEST/b2 pid2 mi2
-	oci_bundle "$b2" '[ "sleep", "1000" ]'
-	oci_edit "$b2" 's|"linux": {|"linux": { "devices": [ '"$devices"', { "path": "/dev/sub/loop9", "type": "b", "major": 7, "minor": 9 } ],|'
-	oci_defer_delete bycp
-	oci_create "$b2" bycp || fail "create: $(cat "$TMPDIR_TEST/bycp.err")"
-	pid2=$(oci_pid bycp)
-	mi2=$(cat /proc/"$pid2"/mountinfo)
-	[ "$(mi_field "$mi2" /dev id)" -gt "$(mi_field "$mi2" /proc id)" ] ||
-		fail "/dev was made before /proc, not by the container process: $mi2"
-	assert_eq "$view" "$(dev_view "$pid2")" "/dev made by the container process"
+	dev_container bycp "[ $devices"', { "path": "/dev/sub/loop9", "type": "b", "major": 7, "minor": 9 } ]'
+	[ "$(mi_field "$DEV_MI" /dev id)" -gt "$(mi_field "$DEV_MI" /proc id)" ] ||
+		fail "/dev was made before /proc, not by the container process: $DEV_MI"
+	assert_eq "$view" "$(dev_view "$PID")" "/dev made by the container process"
 	assert_eq "/sub/loop9 block special file 7:9" \
-		"$(stat -c '%n %F %t:%T' /proc/"$pid2"/root/dev/sub/loop9 | sed "s|^/proc/$pid2/root/dev||")" "/dev/sub/loop9"
+		"$(stat -c '%n %F %t:%T' /proc/"$PID"/root/dev/sub/loop9 | sed "s|^/proc/$PID/root/dev||")" "/dev/sub/loop9"
 
 	# /dev listed before /proc and /dev/pts last: one message for both trees, the same /dev
-	local b3=$TMPDIR_TEST/b3 pid3 mi3
-	oci_bundle "$b3" '[ "sleep", "1000" ]'
-	oci_edit "$b3" 's|"linux": {|"linux": { "devices": [ '"$devices"' ],|'
-	oci_jq "$b3" '.mounts |= ([.[] | select(.destination == "/dev")] + [.[] | select(.destination == "/proc")] +
+	dev_container byrt3 "[ $devices ]" '.mounts |= ([.[] | select(.destination == "/dev")] +
+		[.[] | select(.destination == "/proc")] +
 		[.[] | select(.destination != "/dev" and .destination != "/proc" and .destination != "/dev/pts")] +
 		[.[] | select(.destination == "/dev/pts")])'
-	oci_defer_delete byrt3
-	oci_create "$b3" byrt3 || fail "create: $(cat "$TMPDIR_TEST/byrt3.err")"
-	pid3=$(oci_pid byrt3)
-	mi3=$(cat /proc/"$pid3"/mountinfo)
-	[ "$(mi_field "$mi3" /dev/pts id)" -lt "$(mi_field "$mi3" /proc id)" ] ||
-		fail "/dev/pts, listed last, did not come with the runtime's /dev: $mi3"
-	assert_eq "$view" "$(dev_view "$pid3")" "/dev listed first, /dev/pts last"
+	[ "$(mi_field "$DEV_MI" /dev/pts id)" -lt "$(mi_field "$DEV_MI" /proc id)" ] ||
+		fail "/dev/pts, listed last, did not come with the runtime's /dev: $DEV_MI"
+	assert_eq "$view" "$(dev_view "$PID")" "/dev listed first, /dev/pts last"
 }
 
 test_cgroup_resources() {

@@ -504,10 +504,16 @@ test_seccomp_spec_allow_leaves_speculation_alone() {
 
 # ---- a v1 cpuset made empty by someone else ------------------------------------------------------
 
+# A container ID in the v1 cpuset CGPATH (cgroupsPath), its pid into $PID.
+in_cpuset() { # ID CGPATH
+	oci_sleeper "$1" ".linux.cgroupsPath = \"$2\""
+	assert_eq "$2" "$(cat /proc/"$PID"/cpuset)" "the process's cpuset"
+}
+
 # Another runtime with the same id (another --root) may have just made the cgroup, cpus and mems
 # not copied yet: joining it failed with ENOSPC.  The runtime fills it (and an empty parent).
 test_existing_empty_cpuset_cgroup_gets_cpus_and_mems() {
-	local cs=/sys/fs/cgroup/cpuset id=cpuset-$$ b=$TMPDIR_TEST/b pid
+	local cs=/sys/fs/cgroup/cpuset id=cpuset-$$
 	[ -e $cs/cpuset.cpus ] || skip "no v1 cpuset hierarchy"
 	# An empty parent too: the container's cgroup is named below it (cgroupsPath).
 	mkdir $cs/nsset-test-$$ || fail "mkdir $cs/nsset-test-$$"
@@ -515,36 +521,26 @@ test_existing_empty_cpuset_cgroup_gets_cpus_and_mems() {
 	mkdir $cs/nsset-test-$$/$id || fail "mkdir $cs/nsset-test-$$/$id"
 	defer rmdir $cs/nsset-test-$$/$id
 	assert_eq "" "$(cat $cs/nsset-test-$$/$id/cpuset.cpus)" "cpus of a new cpuset"
-	oci_bundle "$b" '[ "sleep", "1000" ]'
-	oci_edit "$b" "s|\"namespaces\": \\[|\"cgroupsPath\": \"/nsset-test-$$/$id\", \"namespaces\": [|"
-	oci_defer_delete $id
-	oci_create "$b" $id || fail "create into an empty cpuset: $(cat "$TMPDIR_TEST/$id.err")"
-	pid=$(oci_pid $id)
-	assert_eq "/nsset-test-$$/$id" "$(cat /proc/"$pid"/cpuset)" "the process's cpuset"
+	in_cpuset $id /nsset-test-$$/$id
 	assert_eq "$(cat $cs/cpuset.cpus)" "$(cat $cs/nsset-test-$$/$id/cpuset.cpus)" "cpus copied"
 	assert_eq "$(cat $cs/cpuset.mems)" "$(cat $cs/nsset-test-$$/$id/cpuset.mems)" "mems copied"
 	oci delete --force $id || fail "delete"
-	oci_assert_gone $id "$pid"
+	oci_assert_gone $id "$PID"
 }
 
 # An existing cpuset with cpus of its own (cgroupsPath naming a cgroup set up beforehand) keeps
 # them: only a cpuset the runtime made, or an empty one, gets its parent's.
 test_existing_cpuset_cgroup_keeps_its_own_cpus() {
-	local cs=/sys/fs/cgroup/cpuset id=cpuown-$$ b=$TMPDIR_TEST/b pid one
+	local cs=/sys/fs/cgroup/cpuset id=cpuown-$$ one
 	[ -e $cs/cpuset.cpus ] || skip "no v1 cpuset hierarchy"
 	[ "$(nproc)" -gt 1 ] || skip "one CPU: no subset to keep"
 	one=$(cut -d, -f1 $cs/cpuset.cpus | cut -d- -f1)
 	mkdir $cs/$id || fail "mkdir $cs/$id"
 	defer rmdir $cs/$id
 	echo "$one" >$cs/$id/cpuset.cpus && cat $cs/cpuset.mems >$cs/$id/cpuset.mems || fail "set $cs/$id"
-	oci_bundle "$b" '[ "sleep", "1000" ]'
-	oci_edit "$b" "s|\"namespaces\": \\[|\"cgroupsPath\": \"/$id\", \"namespaces\": [|"
-	oci_defer_delete $id
-	oci_create "$b" $id || fail "create: $(cat "$TMPDIR_TEST/$id.err")"
-	pid=$(oci_pid $id)
-	assert_eq "/$id" "$(cat /proc/"$pid"/cpuset)" "the process's cpuset"
+	in_cpuset $id /$id
 	assert_eq "$one" "$(cat $cs/$id/cpuset.cpus)" "the cgroup's own cpus"
-	assert_eq "$one" "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/"$pid"/status)" "the process's CPUs"
+	assert_eq "$one" "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/"$PID"/status)" "the process's CPUs"
 	oci delete --force $id || fail "delete"
-	oci_assert_gone $id "$pid"
+	oci_assert_gone $id "$PID"
 }

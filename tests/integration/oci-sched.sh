@@ -7,14 +7,8 @@ source "$SRC/tests/oci-lib.sh"
 
 # A created container running sleep with the bundle changed by the jq program; PID its process.
 sched_create() { # ID JQ
-	local b=$TMPDIR_TEST/b-$1
-	oci_bundle "$b" '[ "sleep", "1000" ]'
-	oci_jq "$b" "$2"
-	oci_defer_delete "$1"
-	oci_create "$b" "$1" || fail "create: $(cat "$TMPDIR_TEST/$1.err")"
+	oci_sleeper "$1" "$2"
 	oci start "$1" || fail "start"
-	PID=$(oci_pid "$1")
-	[ -n "$PID" ] || fail "no pid"
 	# The command runs (not nsset-dmz any more): what it was given is what it has.
 	wait_for sh -c "[ \"\$(cat /proc/$PID/comm)\" = sleep ]" || fail "sleep never ran"
 }
