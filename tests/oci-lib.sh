@@ -102,6 +102,23 @@ oci_create_refused() { # BUNDLE ID WANT WHAT
 # Delete a container when the test ends, whatever happened.
 oci_defer_delete() { defer "\"$NSSET\" --root \"$TMPDIR_TEST/state\" delete --force $1"; }
 
+# The pid of ID's container process as its state file has it (readable while a create holds
+# the lock), into $PID.
+oci_state_pid() { # ID
+	PID=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$TMPDIR_TEST/state/$1/state.json")
+	[ -n "$PID" ] && [ "$PID" -gt 0 ] || fail "no container pid in the state of $1"
+}
+
+# After the create of ID was killed: its container process PID exits by itself (it sees the
+# sync socket close), the container is stopped, and delete --force leaves nothing.
+oci_killed_create_cleans_up() { # ID PID
+	wait_for sh -c "! kill -0 $2 2>/dev/null || grep -q '^State:.*Z' /proc/$2/status" ||
+		fail "the container process outlived its killed create"
+	assert_eq stopped "$(oci_status "$1")" "status of the half-made $1"
+	oci delete --force "$1" || fail "delete --force $1"
+	oci_assert_gone "$1" "$2"
+}
+
 # No state, cgroup or process left for ID.
 oci_assert_gone() { # ID [PID]
 	[ ! -e "$TMPDIR_TEST/state/$1" ] || fail "state of $1 left behind"

@@ -254,16 +254,7 @@ static int make_cgroup(const struct oci_config *c, struct oci_ctr *ctr, bool int
  * on two CPUs (README, "Benchmark").  The child takes its CPUs back at GO. */
 static void spread_child(pid_t pid, const cpu_set_t *allowed)
 {
-	int me = sched_getcpu();
-	cpu_set_t one;
-	CPU_ZERO(&one);
-	for (int i = 0; i < CPU_SETSIZE; i++) {
-		if (i != me && CPU_ISSET(i, allowed)) {
-			CPU_SET(i, &one);
-			sched_setaffinity(pid, sizeof(one), &one);
-			return;
-		}
-	}
+	oci_pin_elsewhere(pid, sched_getcpu(), allowed);
 }
 
 static bool joins_user_ns(const struct oci_config *c)

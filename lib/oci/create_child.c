@@ -50,6 +50,19 @@ ssize_t oci_sync_recv(int sock, struct msg *m)
 	return n < 0 ? -errno : n;
 }
 
+void oci_pin_elsewhere(pid_t pid, int avoid, const cpu_set_t *allowed)
+{
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	for (int i = 0; i < CPU_SETSIZE; i++) {
+		if (i != avoid && CPU_ISSET(i, allowed)) {
+			CPU_SET(i, &one);
+			sched_setaffinity(pid, sizeof(one), &one);
+			return;
+		}
+	}
+}
+
 /* ---- the container process ---------------------------------------------------------------- */
 
 static __attribute__((noreturn)) void child_fail(struct child_ctx *x, struct nsset_error *err)
@@ -152,16 +165,8 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 	/* Woken on the runtime's CPU (the scheduler's choice when the others are busy, with the
 	 * teardown of an earlier container say): over to another one at once, before the runtime
 	 * moves us (spread_child), which it can do only once it runs again. */
-	if (x->spread && sched_getcpu() == x->runtime_cpu) {
-		cpu_set_t one;
-		CPU_ZERO(&one);
-		for (int i = 0; i < CPU_SETSIZE; i++)
-			if (i != x->runtime_cpu && CPU_ISSET(i, &x->cpus)) {
-				CPU_SET(i, &one);
-				sched_setaffinity(0, sizeof(one), &one);
-				break;
-			}
-	}
+	if (x->spread && sched_getcpu() == x->runtime_cpu)
+		oci_pin_elsewhere(0, x->runtime_cpu, &x->cpus);
 	/* Until the command runs (through nsset-dmz), no one without CAP_SYS_PTRACE may open our
 	 * /proc/PID/exe (the host's nsset): execve makes the process dumpable again. */
 	if (x->dmz >= 0)

@@ -50,6 +50,8 @@ ssize_t oci_sync_recv(int sock, struct msg *m);
 /* Whether the child waits for the runtime's GO whatever its cgroup: for its maps, its pid as
  * the host sees it (hooks), the seccomp agent's state or idmapped mounts. */
 bool oci_child_needs_go(const struct oci_config *c);
+/* Pin PID (0: the caller) to the first CPU of ALLOWED other than AVOID, if there is one. */
+void oci_pin_elsewhere(pid_t pid, int avoid, const cpu_set_t *allowed);
 /* The container process: never returns (execs the command, or exits 1 after an ERROR). */
 __attribute__((noreturn)) void oci_child_main(struct child_ctx *x);
 

@@ -221,6 +221,21 @@ static bool configured(const struct oci_config *c, const char *path)
 	return false;
 }
 
+/* The I-th device to make, the defaults first, then linux.devices; NULL for a default the
+ * config names itself.  WHAT: its name in messages; *CONF: one of the config's. */
+static const struct oci_device *nth_device(const struct oci_config *c, size_t i, bool *conf,
+					   char *what, size_t size)
+{
+	size_t nd = NSSET_ARRAY_SIZE(defaults);
+	*conf = i >= nd;
+	if (*conf) {
+		snprintf(what, size, "linux.devices[%zu]", i - nd);
+		return &c->devices[i - nd];
+	}
+	snprintf(what, size, "default device %s", defaults[i].path);
+	return configured(c, defaults[i].path) ? NULL : &defaults[i];
+}
+
 static int link_in_dev(int devfd, const char *target, const char *name, bool replace,
 		       struct nsset_error *err)
 {
@@ -272,16 +287,12 @@ int oci_devices_in_dev(const struct oci_config *c, int dev, struct nsset_error *
 {
 	char what[48], name[NAME_MAX + 1], parent[PATH_MAX];
 	int r = 0;
+	bool conf;
 	mode_t old_umask = umask(0); /* the modes asked for, exactly */
 	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(defaults) + c->n_devices; i++) {
-		bool conf = i >= NSSET_ARRAY_SIZE(defaults);
-		const struct oci_device *d = conf ? &c->devices[i - NSSET_ARRAY_SIZE(defaults)] : &defaults[i];
-		if (!conf && configured(c, d->path))
+		const struct oci_device *d = nth_device(c, i, &conf, what, sizeof(what));
+		if (!d)
 			continue;
-		if (conf)
-			snprintf(what, sizeof(what), "linux.devices[%zu]", i - NSSET_ARRAY_SIZE(defaults));
-		else
-			snprintf(what, sizeof(what), "default device %s", d->path);
 		if (split(d->path, parent, sizeof(parent), name, sizeof(name)) < 0 || strcmp(parent, "/dev"))
 			r = nsset_fail(err, EINVAL, "%s.path: not directly in /dev: '%s'", what, d->path);
 		else
@@ -322,17 +333,13 @@ int oci_devices_create(const struct oci_config *c, int rootfd, struct nsset_erro
 	if (dev_is_bound(c))
 		return 0;
 	char what[48];
+	bool conf;
 	struct dir_cache dc = { .fd = -1 };
 	mode_t old_umask = umask(0); /* the modes asked for, exactly */
-	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(defaults); i++) {
-		if (configured(c, defaults[i].path))
-			continue;
-		snprintf(what, sizeof(what), "default device %s", defaults[i].path);
-		r = make_device(&defaults[i], rootfd, &dc, false, what, err);
-	}
-	for (size_t i = 0; r == 0 && i < c->n_devices; i++) {
-		snprintf(what, sizeof(what), "linux.devices[%zu]", i);
-		r = make_device(&c->devices[i], rootfd, &dc, true, what, err);
+	for (size_t i = 0; r == 0 && i < NSSET_ARRAY_SIZE(defaults) + c->n_devices; i++) {
+		const struct oci_device *d = nth_device(c, i, &conf, what, sizeof(what));
+		if (d)
+			r = make_device(d, rootfd, &dc, conf, what, err);
 	}
 	umask(old_umask);
 	if (r < 0) {

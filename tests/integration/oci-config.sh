@@ -242,6 +242,16 @@ test_dev_made_by_the_runtime_is_the_container_process_s() {
 	assert_eq "$view" "$(dev_view "$PID")" "/dev listed first, /dev/pts last"
 }
 
+# A device where the runtime's /dev has a submount (/dev/shm): that tree cannot be made and is
+# dropped; the container process makes /dev, refuses the device with its name in the message,
+# and nothing is left.
+test_dev_device_on_a_submount_is_refused_and_nothing_is_made() {
+	local b=$TMPDIR_TEST/b
+	oci_bundle "$b" '[ "true" ]'
+	oci_jq "$b" '.linux.devices = [ { "path": "/dev/shm", "type": "c", "major": 1, "minor": 3 } ]'
+	expect_config_error "$b" devshm "linux.devices[0]: /dev/shm exists and is not the requested device"
+}
+
 test_cgroup_resources() {
 	local b=$TMPDIR_TEST/b pid d
 	oci_bundle "$b" '[ "sleep", "1000" ]'

@@ -272,19 +272,15 @@ test_killed_create_then_delete_force_leaves_nothing() {
 	"$NSSET" --root "$TMPDIR_TEST/state" create --bundle "$b" kc </dev/null >/dev/null 2>&1 &
 	cpid=$!
 	wait_for test -s "$TMPDIR_TEST/hook" || fail "the hook did not run"
-	pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$TMPDIR_TEST/state/kc/state.json")
-	[ -n "$pid" ] && [ "$pid" -gt 0 ] || fail "no container pid in the state"
+	oci_state_pid kc
+	pid=$PID
 	# Readers do not wait for the create's lock: they see it creating.
 	assert_eq creating "$(oci_status kc)" "status while create runs its hooks"
 	assert_match '^kc +[0-9]+ +creating ' "$(oci list | tail -n 1)" "list while creating"
 	kill -KILL "$cpid"
 	wait "$cpid" 2>/dev/null
 	echo > "$TMPDIR_TEST/hold" # let the hook go
-	wait_for sh -c "! kill -0 $pid 2>/dev/null || grep -q '^State:.*Z' /proc/$pid/status" ||
-		fail "the container process outlived its killed create"
-	assert_eq stopped "$(oci_status kc)" "status of a half-made container"
-	oci delete --force kc || fail "delete --force"
-	oci_assert_gone kc "$pid"
+	oci_killed_create_cleans_up kc "$pid"
 	assert_eq "$mounts_before" "$(grep -cF -e "$TMPDIR_TEST" -e "$ROOTFS" /proc/self/mountinfo)" "mounts"
 }
 
@@ -293,20 +289,15 @@ test_killed_create_then_delete_force_leaves_nothing() {
 # mount, process, cgroup or state.
 test_create_killed_while_making_mount_trees_leaves_nothing() {
 	need_test_hooks
-	local b=$TMPDIR_TEST/b pid rc mounts_before
+	local b=$TMPDIR_TEST/b rc mounts_before
 	mounts_before=$(grep -cF -e "$TMPDIR_TEST" -e "$ROOTFS" /proc/self/mountinfo)
 	oci_bundle "$b" '[ "sleep", "1000" ]'
 	oci_defer_delete kt
 	NSSET_TEST_KILL_AT=oci-trees "$NSSET" --root "$TMPDIR_TEST/state" create --bundle "$b" kt \
 		</dev/null >/dev/null 2>&1; rc=$?
 	assert_eq 137 "$rc" "create killed at oci-trees"
-	pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$TMPDIR_TEST/state/kt/state.json")
-	[ -n "$pid" ] && [ "$pid" -gt 0 ] || fail "no container pid in the state"
-	wait_for sh -c "! kill -0 $pid 2>/dev/null || grep -q '^State:.*Z' /proc/$pid/status" ||
-		fail "the container process outlived its killed create"
-	assert_eq stopped "$(oci_status kt)" "status"
-	oci delete --force kt || fail "delete --force"
-	oci_assert_gone kt "$pid"
+	oci_state_pid kt
+	oci_killed_create_cleans_up kt "$PID"
 	assert_eq "$mounts_before" "$(grep -cF -e "$TMPDIR_TEST" -e "$ROOTFS" /proc/self/mountinfo)" "mounts"
 }
 

@@ -83,18 +83,14 @@ test_create_killed_after_the_move_leaves_nothing() {
 	need_test_hooks
 	command -v ip >/dev/null || skip "no ip(8)"
 	veth nsd-k0
-	local b=$TMPDIR_TEST/b pid rc
+	local b=$TMPDIR_TEST/b rc
 	netdev_bundle "$b" '[ "sleep", "1000" ]' '{"nsd-k0": {"name": "eth3"}}'
 	oci_defer_delete nk
 	NSSET_TEST_KILL_AT=oci-netdev "$NSSET" --root "$TMPDIR_TEST/state" create --bundle "$b" nk \
 		</dev/null >/dev/null 2>&1; rc=$?
 	assert_eq 137 "$rc" "create killed at oci-netdev"
 	! ip link show nsd-k0 >/dev/null 2>&1 || fail "the device was not moved before the kill"
-	pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$TMPDIR_TEST/state/nk/state.json")
-	[ -n "$pid" ] && [ "$pid" -gt 0 ] || fail "no container pid in the state"
-	wait_for sh -c "! kill -0 $pid 2>/dev/null || grep -q '^State:.*Z' /proc/$pid/status" ||
-		fail "the container process outlived its killed create"
-	oci delete --force nk || fail "delete --force"
-	oci_assert_gone nk "$pid"
+	oci_state_pid nk
+	oci_killed_create_cleans_up nk "$PID"
 	wait_for sh -c '! ip link show nsd-k0p >/dev/null 2>&1' || fail "the veth pair outlived the namespace"
 }
