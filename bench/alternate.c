@@ -3,7 +3,10 @@
  * median, 10th percentile and minimum of the wall time, and the median and mean CPU time of
  * its whole process tree (user + system, from wait4: every descendant it reaped), and both
  * ratios to the first command (median wall, mean CPU).  Built and run by the bench scripts:
- *   alternate RUNS CMD1 [ARG...] \; CMD2 [ARG...] [\; ...]
+ *   alternate [-b BLOCK] RUNS CMD1 [ARG...] \; CMD2 [ARG...] [\; ...]
+ * With -b, each command runs BLOCK times in a row before the next one's turn (blocks
+ * interleaved): runs in a row, as hyperfine makes them, each one after its own previous run
+ * (whose deferred kernel work it meets), yet spread over the whole benchmark like the others'.
  * stdout of the commands goes to /dev/null; a command that fails stops the benchmark. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -40,8 +43,14 @@ static double ms(const struct timeval *t)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: alternate RUNS CMD [ARG...] [; CMD [ARG...]]...\n");
+	int block = 1;
+	if (argc > 2 && strcmp(argv[1], "-b") == 0) {
+		block = atoi(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 3 || block < 1) {
+		fprintf(stderr, "usage: alternate [-b BLOCK] RUNS CMD [ARG...] [; CMD [ARG...]]...\n");
 		return 2;
 	}
 	int runs = atoi(argv[1]), k = 0;
@@ -62,9 +71,12 @@ int main(int argc, char **argv)
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	for (int i = 0; i < runs + WARMUP; i++) {
-		for (int jj = 0; jj < k; jj++) {
-			int j = (jj + i) % k, st;
+	/* Round r: each command in turn (the order rotated every round) runs `block` times. */
+	for (int i0 = 0; i0 < runs + WARMUP; i0 += block) {
+		for (int jj = 0; jj < k * block; jj++) {
+			int j = (jj / block + i0 / block) % k, i = i0 + jj % block, st;
+			if (i >= runs + WARMUP)
+				continue;
 			struct timespec a, b;
 			struct rusage ru;
 			pid_t p;

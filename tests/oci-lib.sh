@@ -21,10 +21,12 @@ oci_bundle() {
 # oci_edit DIR SED-EXPRESSION: change the bundle's config.json.
 oci_edit() { sed -i -e "$2" "$1/config.json"; }
 
-# oci_jq DIR JQ-PROGRAM: change the bundle's config.json.
+# oci_jq DIR [JQ-OPTIONS...] JQ-PROGRAM: change the bundle's config.json.
 oci_jq() {
-	jq "$2" "$1/config.json" >"$1/config.json.new" && mv "$1/config.json.new" "$1/config.json" ||
-		fail "jq $2"
+	local d=$1
+	shift
+	jq "$@" "$d/config.json" >"$d/config.json.new" && mv "$d/config.json.new" "$d/config.json" ||
+		fail "jq $*"
 }
 
 # The pid of a container, from `state`.

@@ -541,6 +541,18 @@ static int remove_dirs(struct oci_cgroup *cg, bool made_only, struct nsset_error
 	return r;
 }
 
+int oci_cgroup_remove_if_empty(struct oci_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		struct oci_cgroup_hier *h = &cg->h[i];
+		if (rmdir(h->dir) < 0 && errno != ENOENT)
+			return -errno;
+		remove_parents(h);
+		h->created = 0;
+	}
+	return 0;
+}
+
 int oci_cgroup_remove(struct oci_cgroup *cg, struct nsset_error *err)
 {
 	return remove_dirs(cg, false, err);

@@ -65,6 +65,11 @@ int oci_cgroup_kill(struct oci_cgroup *cg, int sig, struct nsset_error *err);
 /* rmdir in every hierarchy (descendants first), retrying briefly on EBUSY; then the parents
  * this container made, if empty.  Fails (-EBUSY) if processes remain. */
 int oci_cgroup_remove(struct oci_cgroup *cg, struct nsset_error *err);
+/* One rmdir a hierarchy (its parents as oci_cgroup_remove), in order, up to the first that
+ * fails (-errno: -EBUSY with processes or child cgroups left; a later oci_cgroup_remove
+ * finds those removed gone).  No signal, no wait: oci_cgroup_kill and oci_cgroup_remove do
+ * the rest. */
+int oci_cgroup_remove_if_empty(struct oci_cgroup *cg);
 /* The same for the directories this process made (h->created): the undo of a failed create,
  * which leaves a cgroup that existed before alone. */
 int oci_cgroup_remove_made(struct oci_cgroup *cg, struct nsset_error *err);

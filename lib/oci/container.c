@@ -362,6 +362,34 @@ out:
 	return r;
 }
 
+int oci_ctr_delete_reaped(const char *root, const char *id, pid_t pid, unsigned long long start,
+			  struct oci_config *config, struct nsset_error *err)
+{
+	struct oci_ctr c;
+	int r = oci_ctr_open(root, id, &c, err);
+	if (r < 0 || c.st.pid != pid || c.st.start_time != start) {
+		/* Gone, or deleted by another and made again with the same id: not ours. */
+		if (r == 0)
+			oci_ctr_close(&c);
+		if (r == -ENOENT && err)
+			*err = (struct nsset_error){ 0 };
+		return r == -ENOENT ? 0 : r;
+	}
+	c.config = config; /* borrowed */
+	/* Its process is reaped: the cgroup is removed at once when nothing is left in it (its
+	 * own pid namespace took every other process along); otherwise, and with poststop
+	 * hooks (run before the cgroup goes), as delete --force does it. */
+	if ((r = oci_ctr_cgroup(&c, err)) == 0) {
+		if (!oci_has_hooks(config, HOOK_POSTSTOP) && (!c.cg || oci_cgroup_remove_if_empty(c.cg) == 0))
+			r = oci_state_remove(c.root, c.st.id, c.dirfd, err);
+		else
+			r = oci_ctr_destroy(&c, err);
+	}
+	c.config = NULL;
+	oci_ctr_close(&c);
+	return r;
+}
+
 /* ---- ps, pause ---------------------------------------------------------------------------- */
 
 int oci_ps(const char *root, const char *id, pid_t **pids, size_t *n, struct nsset_error *err)

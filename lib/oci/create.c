@@ -290,8 +290,23 @@ static int adopt_grandchild(int sock, pid_t *pid, int *pidfd, struct nsset_error
 	return 0;
 }
 
+/* Whether a state written before make_cgroup still tells delete all it needs of the cgroup:
+ * the same hierarchies, and no parent level made by us (a leaf is removed whoever made it). */
+static bool cgroup_state_kept(const struct oci_ctr *ctr, bool planned)
+{
+	if (planned != (ctr->cg != NULL))
+		return false;
+	for (size_t i = 0; ctr->cg && i < ctr->cg->n; i++)
+		if (ctr->cg->h[i].created > 1)
+			return false;
+	return true;
+}
+
+/* STATE_WRITTEN: create() wrote the state before making the v2 directory; otherwise nothing
+ * of the cgroup exists yet and the first state is written here, after clone3 (one write less
+ * on the way to it), before any directory is made. */
 static int spawn(const struct oci_create_opts *o, const struct oci_config *c, struct oci_ctr *ctr,
-		 int fifo, struct created *out, struct nsset_error *err)
+		 int fifo, bool state_written, struct created *out, struct nsset_error *err)
 {
 	struct child_ctx x = { .c = c, .o = o, .fifo = fifo, .console = -1, .sock = -1, .listener = -1,
 			       .dmz = -1 };
@@ -321,10 +336,8 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	/* run: the container's init execs its command through nsset-dmz (CVE-2019-5736 without a
 	 * re-exec of the runtime; the CLI skipped oci_ensure_cloned_binary). */
 	if (o->start_now && oci_dmz_usable(c)) {
-		if ((x.dmz = oci_dmz_open(err)) < 0) {
-			r = x.dmz;
-			goto fail;
-		}
+		/* (its memfd is made by the child while it waits for GO, off our way to clone3) */
+		x.use_dmz = true;
 		/* We run the host's nsset until the container is deleted: out of a new pid
 		 * namespace's sight, and, should a container see the host's /proc (a bind mount),
 		 * our /proc/PID/exe needs CAP_SYS_PTRACE like the init's. */
@@ -399,9 +412,6 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	close(sv[1]);
 	sv[1] = -1;
 	close_joins(&x);
-	if (x.dmz >= 0)
-		close(x.dmz);
-	x.dmz = -1;
 	if (x.console >= 0)
 		close(x.console);
 	x.console = -1;
@@ -421,11 +431,17 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		ctr->st.creator_start = 0;
 		ctr->st.started = true;
 	}
-	/* While the child makes its namespaces: the rest of the cgroup, then the state. */
-	bool join_cg = false;
+	/* While the child makes its namespaces: the rest of the cgroup, then the state (its pid,
+	 * the cgroup as made), unless the state written before the directories says the same. */
+	bool join_cg = false, planned = ctr->cg != NULL;
+	if (!state_written && (r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
+		goto kill;
 	if ((r = make_cgroup(c, ctr, x.into_cgroup, &join_cg, err)) < 0)
 		goto kill;
-	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
+	/* (tests: a runtime killed here leaves its cgroup named in the state) */
+	reg_test_point("oci-cgroup");
+	if ((state_written || !cgroup_state_kept(ctr, planned)) &&
+	    (r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto kill;
 	if (x.needs_go) {
 		if ((c->ns_new & NSSET_USER) && (r = write_maps(c, pid, err)) < 0)
@@ -508,8 +524,6 @@ fail:
 		free(trees);
 	}
 	close_joins(&x);
-	if (x.dmz >= 0)
-		close(x.dmz);
 	if (x.console >= 0)
 		close(x.console);
 	if (x.listener >= 0)
@@ -580,7 +594,11 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 			goto undo;
 		}
 	}
-	if ((r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
+	/* Named in the state before the v2 directory is made (the v1 ones: after clone3). */
+	bool pre_clone = false;
+	for (size_t i = 0; ctr->cg && i < ctr->cg->n; i++)
+		pre_clone |= ctr->cg->h[i].v2;
+	if (pre_clone && (r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto undo;
 	if (ctr->cg && (r = oci_cgroup_make(ctr->cg, OCI_CGROUP_PART_V2, err)) < 0) {
 		if (!cgroup_optional(c, r))
@@ -599,7 +617,7 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 			goto undo;
 		}
 	}
-	r = spawn(o, c, ctr, fifo, out, err);
+	r = spawn(o, c, ctr, fifo, pre_clone, out, err);
 	if (fifo >= 0)
 		close(fifo);
 	if (r < 0)
@@ -701,6 +719,8 @@ int oci_run(const struct oci_create_opts *o, struct oci_config *c, bool detach,
 	oci_ctr_close(&ctr);
 
 	oci_run_hooks(c, &st, OCI_RUNNING, HOOK_POSTSTART, NULL);
+	pid_t pid = st.pid;
+	unsigned long long start = st.start_time;
 	oci_state_clear(&st);
 	if (detach) {
 		close(cr.pidfd);
@@ -709,7 +729,7 @@ int oci_run(const struct oci_create_opts *o, struct oci_config *c, bool detach,
 	struct nsset_child child = { .pid = cr.pid, .pidfd = cr.pidfd };
 	int status = nsset_child_wait(&child, err);
 	struct nsset_error e2 = { 0 };
-	if (oci_ctr_delete(o->root, o->id, true, c, &e2) < 0 && status >= 0)
+	if (oci_ctr_delete_reaped(o->root, o->id, pid, start, c, &e2) < 0 && status >= 0)
 		oci_warn("delete %s: %s", o->id, e2.msg);
 	return status;
 }

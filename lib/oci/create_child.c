@@ -1,6 +1,7 @@
 /* create: the container process, from clone3 to the exec of its command (the runtime's side
  * is create.c, the messages create_proto.h, the whole sequence at the top of create.c). */
 #include "oci/cgroup_internal.h"
+#include "oci/cloned_binary.h"
 #include "oci/create_proto.h"
 #include "oci/engine.h"
 #include "oci/process.h"
@@ -169,7 +170,7 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 		oci_pin_elsewhere(0, x->runtime_cpu, &x->cpus);
 	/* Until the command runs (through nsset-dmz), no one without CAP_SYS_PTRACE may open our
 	 * /proc/PID/exe (the host's nsset): execve makes the process dumpable again. */
-	if (x->dmz >= 0)
+	if (x->use_dmz)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* The namespaces joined by path (a user namespace first), then the new ones other than
 	 * pid, user and time (made by clone3): made here, they belong to a joined user namespace,
@@ -207,6 +208,9 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 	pid_t host_pid = 0;
 	int *tree_fds = NULL;
 	struct oci_tree_stream trees = { .sock = -1, .seen = -1 };
+	/* nsset-dmz's sealed memfd: made here, where we would wait for GO anyway. */
+	if (x->use_dmz && (x->dmz = oci_dmz_open(&err)) < 0)
+		child_fail(x, &err);
 	if (x->needs_go) {
 		child_wait_go(x, &m);
 		host_pid = m.pid;

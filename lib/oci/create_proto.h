@@ -30,7 +30,8 @@ struct child_ctx {
 	int console;                 /* -1 without a console socket */
 	struct oci_cgroup *cg;       /* NULL without a cgroup */
 	int listener;                /* seccomp listenerPath, connected by the runtime, or -1 */
-	int dmz;                     /* sealed memfd of nsset-dmz (run, oci_dmz_usable), or -1 */
+	bool use_dmz;                /* run: exec the command through nsset-dmz (oci_dmz_usable) */
+	int dmz;                     /* its sealed memfd, made by the child before GO, or -1 */
 	bool into_cgroup;            /* clone3 put us into the v2 cgroup (CLONE_INTO_CGROUP) */
 	bool needs_go;               /* wait for the runtime's GO before the cgroup and the rest */
 	int unshare_flags;           /* the new namespaces the child makes itself (CLONE_NEW*) */

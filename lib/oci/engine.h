@@ -29,6 +29,11 @@ enum oci_status oci_ctr_status(struct oci_ctr *c);
 /* oci_delete, with the container's config already parsed (NULL: read the state's copy). */
 int oci_ctr_delete(const char *root, const char *id, bool force, struct oci_config *config,
 		   struct nsset_error *err);
+/* run's delete once it has reaped the container's process PID (started at START, its state's
+ * startTime): nothing to kill or wait for when its cgroup is empty.  A state of another
+ * process (deleted by someone else and made again) is left alone; none at all is 0. */
+int oci_ctr_delete_reaped(const char *root, const char *id, pid_t pid, unsigned long long start,
+			  struct oci_config *config, struct nsset_error *err);
 void oci_ctr_close(struct oci_ctr *c);
 
 /* pidfd of the container process, checked against its start time; -ESRCH when it is gone. */

@@ -149,6 +149,14 @@ int oci_state_open_unlocked(const char *root, const char *id, struct nsset_error
 int oci_state_remove(const char *root, const char *id, int dirfd, struct nsset_error *err)
 {
 	char path[4096];
+	/* state.json first: from then on the container does not exist for the others.  Then
+	 * the files the runtime makes there; anything else is found by reading the directory. */
+	static const char *const known[] = { "state.json", "config.json", "exec.fifo" };
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		unlinkat(dirfd, known[i], 0);
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
 	DIR *d;
 	int dfd = dup(dirfd);
 	if (dfd < 0 || !(d = fdopendir(dfd))) {
@@ -156,14 +164,11 @@ int oci_state_remove(const char *root, const char *id, int dirfd, struct nsset_e
 			close(dfd);
 		return nsset_fail_errno(err, errno, "cannot read the state of %s", id);
 	}
-	/* state.json first: from then on the container does not exist for the others. */
-	unlinkat(dirfd, "state.json", 0);
 	struct dirent *e;
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			unlinkat(dirfd, e->d_name, 0);
 	closedir(d);
-	snprintf(path, sizeof(path), "%s/%s", root, id);
 	if (rmdir(path) < 0 && errno != ENOENT)
 		return nsset_fail_errno(err, errno, "cannot remove %s", path);
 	return 0;

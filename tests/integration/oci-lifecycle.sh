@@ -301,6 +301,64 @@ test_create_killed_while_making_mount_trees_leaves_nothing() {
 	assert_eq "$mounts_before" "$(grep -cF -e "$TMPDIR_TEST" -e "$ROOTFS" /proc/self/mountinfo)" "mounts"
 }
 
+# The runtime killed once it has made the container's cgroup (fault injection), on this hybrid
+# host (the state written before the v2 directory, the container process put into it by
+# clone3) and on the v1-only layout of bench/oci.sh (its unified hierarchy unmounted), where
+# nothing of the cgroup exists before clone3 and the first state, with the pid, is written
+# after it: either way the state names the cgroup, the container process exits by itself, and
+# delete --force leaves nothing.
+test_create_killed_after_making_its_cgroup_leaves_nothing() {
+	need_test_hooks
+	local b=$TMPDIR_TEST/b rc layout id
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	for layout in hybrid v1-only; do
+		id=kg-$layout
+		oci_defer_delete "$id"
+		if [ $layout = hybrid ]; then
+			NSSET_TEST_KILL_AT=oci-cgroup "$NSSET" --root "$TMPDIR_TEST/state" create --bundle "$b" "$id" \
+				</dev/null >/dev/null 2>&1; rc=$?
+		else
+			[ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] || continue
+			unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified || exit 200
+				NSSET_TEST_KILL_AT=oci-cgroup exec "$@" </dev/null >/dev/null 2>&1' sh \
+				"$NSSET" --root "$TMPDIR_TEST/state" create --bundle "$b" "$id"; rc=$?
+		fi
+		assert_eq 137 "$rc" "$layout: create killed at oci-cgroup"
+		[ -d /sys/fs/cgroup/pids/nsset-$id ] || fail "$layout: no pids cgroup made before the kill"
+		grep -q "/sys/fs/cgroup/pids/nsset-$id" "$TMPDIR_TEST/state/$id/state.json" ||
+			fail "$layout: the state does not name the cgroup: $(cat "$TMPDIR_TEST/state/$id/state.json")"
+		if [ $layout = hybrid ]; then
+			# (no pid in the state yet; the container process, waiting for GO, exits as
+			# the socket closes: no process is left in the cgroup for delete to find)
+			wait_for sh -c "[ ! -s /sys/fs/cgroup/unified/nsset-$id/cgroup.procs ]" ||
+				fail "hybrid: a process outlived the killed create in its cgroup"
+			assert_eq stopped "$(oci_status "$id")" "hybrid: status of the half-made $id"
+			oci delete --force "$id" || fail "hybrid: delete --force"
+			oci_assert_gone "$id"
+		else
+			oci_state_pid "$id"
+			oci_killed_create_cleans_up "$id" "$PID"
+		fi
+	done
+}
+
+# run's delete removes the cgroup at once when its process was the last in it.  A process put
+# into it from outside (here by a poststart hook, outside the container's pid namespace, so
+# not taken along by the init's exit) makes that fail: then it is killed and the cgroup
+# removed as delete --force does.
+test_run_kills_a_process_put_into_its_cgroup_from_outside() {
+	local b=$TMPDIR_TEST/b out rc pid
+	oci_bundle "$b" '[ "true" ]'
+	oci_jq "$b" --arg s "sleep 1000 </dev/null >/dev/null 2>&1 & echo \$! > $TMPDIR_TEST/intruder
+		for f in /sys/fs/cgroup/*/nsset-ri/cgroup.procs; do echo \$! > \$f; done" \
+		'.hooks.poststart = [ { "path": "/bin/sh", "args": [ "sh", "-c", $s ] } ]'
+	out=$(oci run -b "$b" ri </dev/null 2>&1); rc=$?
+	assert_eq 0 "$rc" "run: $out"
+	pid=$(cat "$TMPDIR_TEST/intruder") || fail "the hook did not run"
+	[ -n "$pid" ] || fail "no intruder pid"
+	oci_assert_gone ri "$pid"
+}
+
 test_concurrent_operations_are_serialised() {
 	local b=$TMPDIR_TEST/b i ok=0
 	oci_bundle "$b" '[ "sleep", "1000" ]'
