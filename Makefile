@@ -3,7 +3,7 @@ BUILD ?= build
 MESON_OPTS ?=
 ROOTFS := build-rootfs/rootfs
 
-.PHONY: all build deps demo check rootfs bench clean
+.PHONY: all build build-musl deps demo check rootfs bench clean
 
 all: build
 
@@ -15,6 +15,16 @@ $(BUILD)/build.ninja:
 
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
+
+# The static musl build (static-pie, ≈0.4 ms less start-up than glibc's per run, README
+# "Benchmark"): json-c, libseccomp and libcap built for musl by scripts/musl-deps.sh.
+MUSL_DEPS := $(CURDIR)/build-musl-deps
+build-musl:
+	@scripts/deps.sh build musl
+	@scripts/musl-deps.sh $(MUSL_DEPS)
+	@[ -f build-musl/build.ninja ] || meson setup build-musl --native-file $(MUSL_DEPS)/musl.ini \
+		-Dwerror=true -Dstatic=enabled $(MESON_OPTS)
+	ninja -C build-musl
 
 rootfs:
 	@scripts/mkrootfs.sh $(ROOTFS)
@@ -32,7 +42,7 @@ check:
 
 bench:
 	@scripts/deps.sh build bench
-	@$(MAKE) --no-print-directory build rootfs
+	@$(MAKE) --no-print-directory build build-musl rootfs
 	@bench/run.sh
 
 clean:

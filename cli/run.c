@@ -157,7 +157,7 @@ int cli_run(int argc, char **argv)
 		case OPT_REGISTRY: named.registry = optarg; break;
 		case 'h': usage(stdout); status = 0; goto out;
 		case ':':
-			cli_error("run", NULL, "option '%s' needs an argument", argv[optind - 1]);
+			cli_option_error("run", c, argv);
 			goto out;
 		default:
 			if (optopt > 0 && optopt < 256)

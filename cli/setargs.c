@@ -93,6 +93,10 @@ nsset_flags_t cli_kinds_flags(const struct cli_kinds *kinds)
 
 int cli_option_error(const char *verb, int c, char **argv)
 {
+	/* The option word: the last one read (musl's getopt leaves optind past the end when the
+	 * last option lacks its value, glibc's at the end). */
+	while (optind > 1 && !argv[optind - 1])
+		optind--;
 	const char *word = optind > 0 ? argv[optind - 1] : "";
 	if (c == ':')
 		cli_error(verb, NULL, "option '%s' needs an argument", word);

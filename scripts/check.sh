@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/check.sh: build with -Wall -Wextra -Werror and run the whole suite, then again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, then against a build with a kind compiled out.
+# AddressSanitizer + UndefinedBehaviorSanitizer, then against a build with a kind compiled out,
+# then against the static musl build.
 # The last line is the total: "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
@@ -52,6 +53,18 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 # A build with pid namespaces compiled out: the whole suite must pass there too (tests of pid
 # namespaces skip themselves; the build-options tests check the EINVAL path).
 if build build-nopid -Dpid_ns=false -Dtest_hooks=false; then suite build-nopid; else total_f=$((total_f + 1)); summary+=("build-nopid: does not build"); fi
+
+# The static musl build (make build-musl: its libraries built for musl by scripts/musl-deps.sh),
+# with the fault injection: the integration tests (the unit tests need cmocka, built for glibc).
+if scripts/deps.sh musl && scripts/musl-deps.sh build-musl-deps &&
+	{ [ -f build-musl/build.ninja ] ||
+		meson setup build-musl --native-file "$PWD/build-musl-deps/musl.ini" -Dstatic=enabled >build-musl.setup.log 2>&1 ||
+		{ cat build-musl.setup.log; false; }; } &&
+	build build-musl -Dtest_hooks=true; then
+	suite build-musl
+else
+	total_f=$((total_f + 1)); summary+=("build-musl: does not build")
+fi
 
 echo
 printf '%s\n' "${summary[@]}"

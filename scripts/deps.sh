@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/deps.sh GROUP...: install the Debian packages a group needs, only those missing.
-# Groups: build (compile), test (the test suite), bench (benchmarks), demo.
+# Groups: build (compile), test (the test suite), bench (benchmarks), demo, musl (the static
+# musl build: scripts/musl-deps.sh).
 set -eu
 want=()
 for g in "$@"; do
@@ -8,6 +9,7 @@ for g in "$@"; do
 	build) want+=(gcc meson ninja-build pkg-config libc6-dev libjson-c-dev libseccomp-dev libcap-dev) ;;
 	test) want+=(libcmocka-dev busybox-static uidmap iproute2 util-linux procps podman crun jq python3-jsonschema bpftool) ;;
 	demo) want+=(busybox-static procps iproute2 util-linux) ;;
+	musl) want+=(musl-tools gcc make cmake gperf curl xz-utils pkg-config meson ninja-build) ;;
 	bench) want+=(hyperfine busybox-static crun runc bubblewrap util-linux time jq strace) ;;
 	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;
 	esac
