@@ -122,6 +122,23 @@ struct mnt {
 	bool v2;
 };
 
+/* The first N space-separated fields of S, cut in place (the last one at its newline too);
+ * how many there were. */
+static int split_fields(char *s, char **f, int n)
+{
+	int k = 0;
+	while (k < n) {
+		s += strspn(s, " \n");
+		if (!*s)
+			break;
+		f[k++] = s;
+		s += strcspn(s, " \n");
+		if (*s)
+			*s++ = '\0';
+	}
+	return k;
+}
+
 static int read_mounts(struct mnt **out, size_t *n)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -132,16 +149,18 @@ static int read_mounts(struct mnt **out, size_t *n)
 	if (!f)
 		return -errno;
 	while (getline(&line, &cap, f) > 0) {
+		/* "ID PARENT MAJ:MIN ROOT POINT OPTIONS... - FSTYPE SOURCE SUPER-OPTIONS" */
 		char *sep = strstr(line, " - ");
 		if (!sep)
 			continue;
-		char fstype[32], root[4096], point[4096], opts[1024];
-		if (sscanf(sep + 3, "%31s %*s %1023s", fstype, opts) != 2)
+		*sep = '\0';
+		char *after = sep + 3, *f_[3], *b_[5];
+		if (split_fields(after, f_, 3) < 3 || split_fields(line, b_, 5) < 5)
 			continue;
+		const char *fstype = f_[0], *opts = f_[2];
+		char *root = b_[3], *point = b_[4];
 		bool v2 = strcmp(fstype, "cgroup2") == 0;
 		if (!v2 && strcmp(fstype, "cgroup") != 0)
-			continue;
-		if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2)
 			continue;
 		oci_mountinfo_unescape(root);
 		oci_mountinfo_unescape(point);
@@ -167,9 +186,9 @@ static void free_mounts(struct mnt *m, size_t n)
 	free(m);
 }
 
-static bool has_token(const char *list, const char *tok)
+/* Is the LEN bytes at TOK one of the comma-separated tokens of LIST? */
+static bool has_token_n(const char *list, const char *tok, size_t len)
 {
-	size_t len = strlen(tok);
 	for (const char *p = list; p && *p;) {
 		const char *end = strchrnul(p, ',');
 		if ((size_t)(end - p) == len && strncmp(p, tok, len) == 0)
@@ -179,13 +198,20 @@ static bool has_token(const char *list, const char *tok)
 	return false;
 }
 
+static bool has_token(const char *list, const char *tok)
+{
+	return has_token_n(list, tok, strlen(tok));
+}
+
+/* Every (non-empty) token of NEED is one of HAVE's. */
 static bool all_tokens(const char *need, const char *have)
 {
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", need);
-	for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		if (!has_token(have, t))
+	for (const char *p = need; *p;) {
+		const char *end = strchrnul(p, ',');
+		if (end > p && !has_token_n(have, p, (size_t)(end - p)))
 			return false;
+		p = *end ? end + 1 : end;
+	}
 	return true;
 }
 

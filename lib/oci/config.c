@@ -24,17 +24,35 @@
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
+/* The JSON paths of the members are made for every member parsed, before any error: by hand
+ * rather than by snprintf (≈60 calls a config, slow in musl's printf).  Cut at OCI_PATH_MAX
+ * as snprintf would. */
+static size_t path_put(char *out, size_t o, const char *s)
+{
+	size_t n = strlen(s);
+	if (o + n > OCI_PATH_MAX - 1)
+		n = OCI_PATH_MAX - 1 - o;
+	memcpy(out + o, s, n);
+	return o + n;
+}
+
 void cfg_path_key(char *out, const char *parent, const char *key)
 {
+	size_t o = 0;
 	if (parent && *parent)
-		snprintf(out, OCI_PATH_MAX, "%s.%s", parent, key);
-	else
-		snprintf(out, OCI_PATH_MAX, "%s", key);
+		o = path_put(out, path_put(out, 0, parent), ".");
+	out[path_put(out, o, key)] = '\0';
 }
 
 void cfg_path_index(char *out, const char *parent, size_t index)
 {
-	snprintf(out, OCI_PATH_MAX, "%s[%zu]", parent, index);
+	char num[24], *d = num + sizeof(num);
+	*--d = '\0';
+	do
+		*--d = (char)('0' + index % 10);
+	while ((index /= 10));
+	size_t o = path_put(out, path_put(out, 0, parent), "[");
+	out[path_put(out, path_put(out, o, d), "]")] = '\0';
 }
 
 int cfg_fail(struct nsset_error *err, const char *path, const char *fmt, ...)
