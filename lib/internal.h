@@ -20,6 +20,11 @@ void nsset_error_clear(struct nsset_error *err);
 
 #define NSSET_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* (names.c) SRC into DST[SIZE], cut to fit and terminated (SIZE > 0); returns strlen(SRC). */
+size_t nsset_strcpy(char *dst, size_t size, const char *src);
+/* "PREFIX[I]" into OUT[SIZE], cut to fit: "mounts[3]", "linux.devices[0]". */
+void nsset_index_name(char *out, size_t size, const char *prefix, size_t i);
+
 /* ---- the child side of nsset_spawn (spawn.c, setup.c, init.c) ---- */
 
 /* What the child sends back on the error channel when something fails (nothing is sent on

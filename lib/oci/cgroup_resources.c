@@ -525,22 +525,40 @@ static int unified(struct oci_cgroup *cg, const struct oci_resources *r, struct 
 	return 0;
 }
 
-static void device_rule(char *buf, size_t size, const struct oci_device_rule *d)
+/* A major or minor number, "*" for the wildcard (-1), at P; the end. */
+static char *put_device_number(char *p, int64_t v)
 {
-	char maj[24], min[24];
-	if (d->type == 'a') {
-		snprintf(buf, size, "a");
-		return;
+	char t[24];
+	int k = 0;
+	if (v < 0) {
+		*p++ = '*';
+		return p;
 	}
-	if (d->major < 0)
-		snprintf(maj, sizeof(maj), "*");
-	else
-		snprintf(maj, sizeof(maj), "%" PRId64, d->major);
-	if (d->minor < 0)
-		snprintf(min, sizeof(min), "*");
-	else
-		snprintf(min, sizeof(min), "%" PRId64, d->minor);
-	snprintf(buf, size, "%c %s:%s %s", d->type, maj, min, d->access);
+	do
+		t[k++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (k)
+		*p++ = t[--k];
+	return p;
+}
+
+/* "TYPE MAJOR:MINOR ACCESS", or "a": by hand, not snprintf (a rule for each default device and
+ * each of the config's on every create).  BUF has room for 48 bytes. */
+static void device_rule(char *buf, const struct oci_device_rule *d)
+{
+	char *p = buf;
+	*p++ = d->type;
+	if (d->type != 'a') {
+		*p++ = ' ';
+		p = put_device_number(p, d->major);
+		*p++ = ':';
+		p = put_device_number(p, d->minor);
+		*p++ = ' ';
+		size_t n = strnlen(d->access, sizeof(d->access));
+		memcpy(p, d->access, n);
+		p += n;
+	}
+	*p = '\0';
 }
 
 /* What runc allows after the config's rules: mknod of anything, and the standard devices. */
@@ -562,17 +580,20 @@ static int devices_v1(const char *dir, const struct oci_device_rule *rules, size
 	for (size_t i = 0; i < n; i++) {
 		const struct oci_device_rule *d = &rules[i];
 		const char *file = d->allow ? "devices.allow" : "devices.deny";
-		device_rule(line, sizeof(line), d);
-		snprintf(path, sizeof(path), "%s/%s", dir, file);
-		if (fd[d->allow] < 0 && (fd[d->allow] = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
-			rc = nsset_fail_errno(err, errno, "linux.resources.devices: cannot open %s", path);
-			break;
+		device_rule(line, d);
+		if (fd[d->allow] < 0) {
+			snprintf(path, sizeof(path), "%s/%s", dir, file);
+			if ((fd[d->allow] = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+				rc = nsset_fail_errno(err, errno, "linux.resources.devices: cannot open %s", path);
+				break;
+			}
 		}
 		size_t len = strlen(line);
 		ssize_t w = write(fd[d->allow], line, len);
 		if (w < 0 || (size_t)w != len) {
-			rc = nsset_fail_errno(err, w < 0 ? errno : EIO, "linux.resources.devices: cannot "
-					      "write '%s' to %s", line, path);
+			int e = w < 0 ? errno : EIO;
+			snprintf(path, sizeof(path), "%s/%s", dir, file);
+			rc = nsset_fail_errno(err, e, "linux.resources.devices: cannot write '%s' to %s", line, path);
 			break;
 		}
 	}

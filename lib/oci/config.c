@@ -24,35 +24,23 @@
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-/* The JSON paths of the members are made for every member parsed, before any error: by hand
- * rather than by snprintf (≈60 calls a config, slow in musl's printf).  Cut at OCI_PATH_MAX
- * as snprintf would. */
-static size_t path_put(char *out, size_t o, const char *s)
-{
-	size_t n = strlen(s);
-	if (o + n > OCI_PATH_MAX - 1)
-		n = OCI_PATH_MAX - 1 - o;
-	memcpy(out + o, s, n);
-	return o + n;
-}
-
+/* The JSON paths of the members are made for every member parsed, before any error: without
+ * printf (names.c). */
 void cfg_path_key(char *out, const char *parent, const char *key)
 {
 	size_t o = 0;
-	if (parent && *parent)
-		o = path_put(out, path_put(out, 0, parent), ".");
-	out[path_put(out, o, key)] = '\0';
+	if (parent && *parent) {
+		o = nsset_strcpy(out, OCI_PATH_MAX, parent);
+		if (o < OCI_PATH_MAX - 1)
+			out[o++] = '.';
+	}
+	if (o < OCI_PATH_MAX)
+		nsset_strcpy(out + o, OCI_PATH_MAX - o, key);
 }
 
 void cfg_path_index(char *out, const char *parent, size_t index)
 {
-	char num[24], *d = num + sizeof(num);
-	*--d = '\0';
-	do
-		*--d = (char)('0' + index % 10);
-	while ((index /= 10));
-	size_t o = path_put(out, path_put(out, 0, parent), "[");
-	out[path_put(out, path_put(out, o, d), "]")] = '\0';
+	nsset_index_name(out, OCI_PATH_MAX, parent, index);
 }
 
 int cfg_fail(struct nsset_error *err, const char *path, const char *fmt, ...)

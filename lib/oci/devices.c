@@ -66,9 +66,9 @@ static int split(const char *path, char *parent, size_t psize, char *name, size_
 	char *slash = strrchr(clean, '/');
 	if (!slash[1])
 		return -EINVAL;
-	snprintf(name, nsize, "%s", slash + 1);
+	nsset_strcpy(name, nsize, slash + 1);
 	*slash = '\0';
-	snprintf(parent, psize, "%s", clean[0] ? clean : "/");
+	nsset_strcpy(parent, psize, clean[0] ? clean : "/");
 	return 0;
 }
 
@@ -118,7 +118,7 @@ static int cached_dir(int rootfd, struct dir_cache *dc, const char *parent)
 	if (dc->fd >= 0)
 		close(dc->fd);
 	dc->fd = fd;
-	snprintf(dc->path, sizeof(dc->path), "%s", parent);
+	nsset_strcpy(dc->path, sizeof(dc->path), parent);
 	return fd;
 }
 
@@ -229,10 +229,12 @@ static const struct oci_device *nth_device(const struct oci_config *c, size_t i,
 	size_t nd = NSSET_ARRAY_SIZE(defaults);
 	*conf = i >= nd;
 	if (*conf) {
-		snprintf(what, size, "linux.devices[%zu]", i - nd);
+		nsset_index_name(what, size, "linux.devices", i - nd);
 		return &c->devices[i - nd];
 	}
-	snprintf(what, size, "default device %s", defaults[i].path);
+	size_t n = nsset_strcpy(what, size, "default device ");
+	if (n < size)
+		nsset_strcpy(what + n, size - n, defaults[i].path);
 	return configured(c, defaults[i].path) ? NULL : &defaults[i];
 }
 

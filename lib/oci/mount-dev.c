@@ -115,7 +115,7 @@ int oci_dev_tree_nodes(const struct oci_config *c, size_t i)
 	const struct oci_mount *m = &c->mounts[i];
 	struct nsset_error err = { 0 };
 	char what[32];
-	snprintf(what, sizeof(what), "mounts[%zu]", i);
+	nsset_index_name(what, sizeof(what), "mounts", i);
 	int dev = oci_fs_new(m->type, m->source, m->data, m->flags, what, &err);
 	if (dev < 0)
 		return dev;
@@ -133,7 +133,7 @@ int oci_dev_tree_finish(const struct oci_config *c, size_t i, int dev)
 	char what[32], buf[PATH_MAX];
 	int r = 0;
 	for (size_t j = 0; r == 0 && j < c->n_mounts; j++) {
-		snprintf(what, sizeof(what), "mounts[%zu]", j);
+		nsset_index_name(what, sizeof(what), "mounts", j);
 		if (submount(c, i, j))
 			r = mount_in(dev, in_dev(c->mounts[j].destination, buf), &c->mounts[j], what, &err);
 	}

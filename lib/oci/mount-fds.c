@@ -119,7 +119,7 @@ int oci_rootfs_runtime_trees(const struct oci_config *c, const struct oci_cgroup
 		if (!cgroup_tree_by_runtime(c, &c->mounts[i]))
 			continue;
 		char what[32];
-		snprintf(what, sizeof(what), "mounts[%zu]", i);
+		nsset_index_name(what, sizeof(what), "mounts", i);
 		r = fds[i] = oci_cgroup_v1_tree(c, &c->mounts[i], cg, what, err);
 	}
 	if (r < 0) {

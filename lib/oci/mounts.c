@@ -308,7 +308,7 @@ int oci_mount_one(const struct oci_config *c, size_t i, int rootfd,
 {
 	const struct oci_mount *m = &c->mounts[i];
 	char what[32];
-	snprintf(what, sizeof(what), "mounts[%zu]", i);
+	nsset_index_name(what, sizeof(what), "mounts", i);
 	if (oci_mount_is_bind(m))
 		return mount_bind(c, i, rootfd, o, what, err);
 
@@ -366,7 +366,7 @@ int oci_rootfs_open_idmapped(const struct oci_config *c, int userns_fd, int *fds
 		if (!m->idmap || !oci_mount_is_bind(m))
 			continue;
 		char what[32], src[PATH_MAX];
-		snprintf(what, sizeof(what), "mounts[%zu]", i);
+		nsset_index_name(what, sizeof(what), "mounts", i);
 		int r = bind_source(c, i, src, sizeof(src), err);
 		if (r == 0)
 			r = fds[i] = oci_tree_clone(AT_FDCWD, src, is_recursive_bind(m), what, err);

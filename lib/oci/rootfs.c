@@ -244,7 +244,7 @@ int oci_rootfs_prepare(const struct oci_config *c, struct nsset_error *err)
 static int mask_path(int rootfd, const char *path, size_t i, int *empty, struct nsset_error *err)
 {
 	char what[64];
-	snprintf(what, sizeof(what), "linux.maskedPaths[%zu]", i);
+	nsset_index_name(what, sizeof(what), "linux.maskedPaths", i);
 	int fd = oci_open_in_root(rootfd, path, 0);
 	if (fd == -ENOENT)
 		return 0;
@@ -279,7 +279,7 @@ out:
 static int readonly_path(int rootfd, const char *path, size_t i, struct nsset_error *err)
 {
 	char what[64];
-	snprintf(what, sizeof(what), "linux.readonlyPaths[%zu]", i);
+	nsset_index_name(what, sizeof(what), "linux.readonlyPaths", i);
 	int fd = oci_open_in_root(rootfd, path, 0);
 	if (fd == -ENOENT)
 		return 0;
@@ -326,7 +326,7 @@ int oci_rootfs_finalize_opts(const struct oci_config *c, const struct oci_rootfs
 			if (!c->mounts[i].propagation)
 				continue;
 			char what[32];
-			snprintf(what, sizeof(what), "mounts[%zu]", i);
+			nsset_index_name(what, sizeof(what), "mounts", i);
 			int fd = oci_open_in_root(rootfd, c->mounts[i].destination, 0);
 			if (fd < 0) {
 				r = nsset_fail_errno(err, fd, "%s.destination: cannot resolve %s", what,
