@@ -559,8 +559,6 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 	oci_now(when, sizeof(when));
 	ctr->st.bundle = strdup(c->bundle);
 	ctr->st.created = strdup(when);
-	ctr->st.creator = getpid();
-	ctr->st.creator_start = oci_proc_start_time(getpid(), NULL);
 	ctr->st.ns_new = c->ns_new;
 	ctr->st.exit_status = -1;
 	if (c->annotations) {
@@ -598,6 +596,13 @@ static int create(const struct oci_create_opts *o, struct oci_config *c, struct 
 	bool pre_clone = false;
 	for (size_t i = 0; ctr->cg && i < ctr->cg->n; i++)
 		pre_clone |= ctr->cg->h[i].v2;
+	/* We, in the states written while we make it ("creating"): a state whose creator is gone
+	 * is a create that died.  run's first state, written after clone3 when nothing is
+	 * written before, is already the running container's. */
+	if (!o->start_now || pre_clone) {
+		ctr->st.creator = getpid();
+		ctr->st.creator_start = oci_proc_start_time(getpid(), NULL);
+	}
 	if (pre_clone && (r = oci_state_write(ctr->dirfd, &ctr->st, err)) < 0)
 		goto undo;
 	if (ctr->cg && (r = oci_cgroup_make(ctr->cg, OCI_CGROUP_PART_V2, err)) < 0) {
