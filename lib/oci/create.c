@@ -221,8 +221,16 @@ static void drop_cgroup(struct oci_ctr *ctr)
 	ctr->st.cgroup = NULL;
 }
 
-/* The cgroup's v1 directories (the v2 one was made before clone3), its resources and its new
- * form in the state.  *join: whether the child is to join it. */
+/* linux.resources written by the container process, once it has joined the cgroup and while
+ * it waits for the runtime's mount trees, rather than by the runtime on its way to GO: where
+ * the container process is root of the host (no user namespace). */
+static bool resources_by_child(const struct oci_config *c)
+{
+	return !((c->ns_new | c->ns_join) & NSSET_USER);
+}
+
+/* The cgroup's v1 directories (the v2 one was made before clone3), its resources (unless the
+ * child writes them) and its new form in the state.  *join: whether the child is to join it. */
 static int make_cgroup(const struct oci_config *c, struct oci_ctr *ctr, bool into_v2, bool *join,
 		       struct nsset_error *err)
 {
@@ -241,7 +249,8 @@ static int make_cgroup(const struct oci_config *c, struct oci_ctr *ctr, bool int
 	ctr->st.cgroup = NULL;
 	if ((r = oci_cgroup_save(ctr->cg, &ctr->st.cgroup, err)) < 0)
 		return r;
-	if (c->has_resources && (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
+	if (c->has_resources && !resources_by_child(c) &&
+	    (r = oci_cgroup_apply(ctr->cg, &c->resources, err)) < 0)
 		return r;
 	*join = true;
 	return 0;
@@ -450,7 +459,8 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		 * mounts: /proc first (its first mount), then the others. */
 		bool early = oci_rootfs_wants_early_trees(c);
 		bool late = oci_rootfs_needs_idmap_fds(c) || (join_cg && oci_rootfs_wants_cgroup_tree(c));
-		int code = (join_cg ? GO_JOIN_CGROUP : 0) | (early || late ? GO_MOUNT_TREES : 0);
+		int code = (join_cg ? GO_JOIN_CGROUP : 0) | (early || late ? GO_MOUNT_TREES : 0) |
+			   (join_cg && c->has_resources && resources_by_child(c) ? GO_APPLY_RESOURCES : 0);
 		/* Should the child have failed already, its message is read below. */
 		r = oci_sync_send(sv[0], MSG_GO, code, pid, NULL);
 		/* (tests: a runtime killed here leaves a child waiting for its trees) */

@@ -220,6 +220,9 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 			x->cg = NULL;
 	}
 	child_join_cgroup(x, &err);
+	if (x->needs_go && (m.code & GO_APPLY_RESOURCES) && x->cg &&
+	    oci_cgroup_apply(x->cg, &c->resources, &err) < 0)
+		child_fail(x, &err);
 	if (x->needs_go && (m.code & GO_MOUNT_TREES)) {
 		/* The trees the runtime makes (proc, a cgroup v1 /sys/fs/cgroup, idmapped binds),
 		 * one per mount, -1 where none: received before the first mount that may take one

@@ -13,7 +13,8 @@
 enum { MSG_GO = 1, MSG_NS, MSG_READY, MSG_ERROR, MSG_EXEC_ERROR /* from lib/oci/dmz/dmz.c */,
        MSG_PID };
 enum { GO_JOIN_CGROUP = 1,  /* MSG_GO's code: the cgroup is made, join it */
-       GO_MOUNT_TREES = 2 }; /* a message of mount trees follows (oci_rootfs_trees_send) */
+       GO_MOUNT_TREES = 2,  /* a message of mount trees follows (oci_rootfs_trees_send) */
+       GO_APPLY_RESOURCES = 4 }; /* then write linux.resources into it (oci_cgroup_apply) */
 
 struct msg {
 	int type;
