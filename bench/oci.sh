@@ -50,13 +50,15 @@ runc_cmd=$(cmd runc)
 # cgroup, state or security set-up.
 floor_cmd="unshare -m -n -p -i -u -f /bin/true"
 unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && exec hyperfine -N --style basic --warmup 10 --runs $RUNS \
-	--export-json $out/h.json -n nsset '$nsset_cmd' -n crun '$crun_cmd' -n runc '$runc_cmd' \
-	-n floor '$floor_cmd' $musl_h" >"$out/h.txt" 2>&1 ||
+	--export-json $out/h.json -n nsset '$nsset_cmd' -n crun '$crun_cmd' $musl_h -n runc '$runc_cmd' \
+	-n floor '$floor_cmd'" >"$out/h.txt" 2>&1 ||
 	{ cat "$out/h.txt"; exit 1; }
-# The same two again, crun first: a change of this shared machine's speed between the
-# blocks of one hyperfine run (nsset's runs all come before crun's) shows as a different ratio.
+# The same again, each nsset on the other side of crun's block: a change of this shared
+# machine's speed between the blocks of one hyperfine run shows as a different ratio, and the
+# mean of the two orders cancels a steady one.  (nsset-musl: right after crun's block in the
+# first run, right before it in this one.)
 unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && exec hyperfine -N --style basic --warmup 10 --runs $RUNS \
-	--export-json $out/rev.json -n crun '$crun_cmd' -n nsset '$nsset_cmd' $musl_h" >"$out/h3.txt" 2>&1 ||
+	--export-json $out/rev.json $musl_h -n crun '$crun_cmd' -n nsset '$nsset_cmd'" >"$out/h3.txt" 2>&1 ||
 	{ cat "$out/h3.txt"; exit 1; }
 unshare -m sh -c "$tmpfs && exec hyperfine -N --style basic --warmup 10 --runs $RUNS \
 	--export-json $out/hybrid.json -n nsset-hybrid '$nsset_cmd'" >"$out/h2.txt" 2>&1 ||
@@ -80,18 +82,18 @@ printf '%-14s %10.2f %12s  %s\n' crun "$c" "$(peak $crun_cmd)" "crun $(crun --ro
 printf '%-14s %10.2f %12s  %s\n' runc "$r" "$(peak $runc_cmd)" "runc $(runc --version | head -1 | awk '{print $3}') run"
 printf '%-14s %10.2f %12s  %s\n' floor "$f" "$(peak $floor_cmd)" "$floor_cmd (namespaces only)"
 printf '%-14s %10.2f %12s  %s\n' nsset-hybrid "$nh" "-" "nsset run on the hybrid layout (v1 + v2 unified)"
-printf '%-14s %10.2f %12s  %s\n' crun "$c2" "" "again, crun's block first:"
-printf '%-14s %10.2f %12s  %s\n' nsset "$n2" "" "then nsset's"
+printf '%-14s %10.2f %12s  %s\n' crun "$c2" "" "again, in a second hyperfine run"
+printf '%-14s %10.2f %12s  %s\n' nsset "$n2" "" "there right after crun's block"
 if [ -n "$NSSET_MUSL" ]; then
 	m=$(median "$out/h.json" nsset-musl) m2=$(median "$out/rev.json" nsset-musl)
-	printf '%-14s %10.2f %12s  %s\n' nsset-musl "$m2" "" "then nsset-musl's"
-	printf '%-14s %10.2f %12s  %s\n' nsset-musl "$m" "$(peak $musl_cmd)" "the static musl build (first block, last)"
+	printf '%-14s %10.2f %12s  %s\n' nsset-musl "$m" "$(peak $musl_cmd)" "the static musl build, right after crun's first block"
+	printf '%-14s %10.2f %12s  %s\n' nsset-musl "$m2" "" "and right before its second"
 fi
 awk -v n="$n" -v c="$c" -v r="$r" -v n2="$n2" -v c2="$c2" -v m="${m:-0}" -v m2="${m2:-0}" 'BEGIN {
 	printf "ratio nsset/crun: %.2f nsset first, %.2f crun first, %.2f mean (goal: at most 0.40)\n",
 		n / c, n2 / c2, (n / c + n2 / c2) / 2
 	if (m > 0)
-		printf "ratio nsset-musl/crun: %.2f in the first block, %.2f crun first, %.2f mean\n",
+		printf "ratio nsset-musl/crun: %.2f crun first, %.2f nsset-musl first, %.2f mean\n",
 			m / c, m2 / c2, (m / c + m2 / c2) / 2
 	printf "ratio nsset/runc: %.2f\n", n / r }'
 
@@ -112,10 +114,13 @@ if cc -O2 -o "$out/alternate" "$BENCH/alternate.c"; then
 		exit 1
 	echo "(5, 6: the binaries of nsset and crun on a read-only mount${NSSET_MUSL:+; 7: the static musl build})"
 	# In a row, as hyperfine runs them (each run meets its own previous run's deferred kernel
-	# work: the network namespace's cleanup, the cgroups' release), but in blocks of 25 that
+	# work: the network namespace's cleanup, the cgroups' release), but in blocks of 100 that
 	# take turns, so that the machine's drift between hyperfine's blocks does not count.
-	echo "in a row, blocks of 25 runs taking turns (bench/alternate.c -b 25), $RUNS runs each:"
-	unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && exec $out/alternate -b 25 $RUNS \
+	# (Shorter blocks flatter nsset: crun's block gives the kernel time to finish nsset's
+	# deferred work, which then does not meet nsset's next block; at 25, 0.37-0.38 where 100
+	# gives 0.39-0.40.)
+	echo "in a row, blocks of 100 runs taking turns (bench/alternate.c -b 100), $((RUNS * 2)) runs each:"
+	unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && exec $out/alternate -b 100 $((RUNS * 2)) \
 		$nsset_cmd \\; $crun_cmd $musl_a" | tee "$out/blocks.txt" || exit 1
 	awk '$1 == 2 { c = $7 } $1 == 3 { m = $7 }
 		END { printf "ratio nsset/crun in a row, blocks taking turns: %.2f (goal: at most 0.40)\n", 1 / c
