@@ -19,11 +19,12 @@ build: $(BUILD)/build.ninja
 # The static musl build (static-pie, ≈0.4 ms less start-up than glibc's per run, README
 # "Benchmark"): json-c, libseccomp and libcap built for musl by scripts/musl-deps.sh.
 MUSL_DEPS := $(CURDIR)/build-musl-deps
-build-musl:
+build-musl/build.ninja:
 	@scripts/deps.sh build musl
 	@scripts/musl-deps.sh $(MUSL_DEPS)
-	@[ -f build-musl/build.ninja ] || meson setup build-musl --native-file $(MUSL_DEPS)/musl.ini \
-		-Dwerror=true -Dstatic=enabled $(MESON_OPTS)
+	meson setup build-musl --native-file $(MUSL_DEPS)/musl.ini -Dwerror=true -Dstatic=enabled $(MESON_OPTS)
+
+build-musl: build-musl/build.ninja
 	ninja -C build-musl
 
 rootfs:

@@ -111,14 +111,15 @@ oci_state_pid() { # ID
 	[ -n "$PID" ] && [ "$PID" -gt 0 ] || fail "no container pid in the state of $1"
 }
 
-# After the create of ID was killed: its container process PID exits by itself (it sees the
-# sync socket close), the container is stopped, and delete --force leaves nothing.
-oci_killed_create_cleans_up() { # ID PID
-	wait_for sh -c "! kill -0 $2 2>/dev/null || grep -q '^State:.*Z' /proc/$2/status" ||
+# After the create of ID was killed: its container process PID (when the state had one yet)
+# exits by itself (it sees the sync socket close), the container is stopped, and delete --force
+# leaves nothing.
+oci_killed_create_cleans_up() { # ID [PID]
+	[ -z "${2:-}" ] || wait_for sh -c "! kill -0 $2 2>/dev/null || grep -q '^State:.*Z' /proc/$2/status" ||
 		fail "the container process outlived its killed create"
 	assert_eq stopped "$(oci_status "$1")" "status of the half-made $1"
 	oci delete --force "$1" || fail "delete --force $1"
-	oci_assert_gone "$1" "$2"
+	oci_assert_gone "$1" "${2:-}"
 }
 
 # No state, cgroup or process left for ID.

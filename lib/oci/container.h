@@ -56,12 +56,12 @@ int oci_delete(const char *root, const char *id, bool force, struct nsset_error 
 /* The processes of the container (its cgroup, or its pid alone without one). */
 int oci_ps(const char *root, const char *id, pid_t **pids, size_t *n, struct nsset_error *err);
 int oci_pause(const char *root, const char *id, bool pause, struct nsset_error *err);
-/* New resource limits on a created, running or paused container's cgroup (`update`): all of
- * them, or, should the kernel refuse one, none of memory, pids and cpu (oci_cgroup_update). */
 /* events: the container's cgroup statistics (JSON, *stats malloc'd; oci_cgroup_stats), its OOM
  * kill count, and whether it has stopped. */
 int oci_events_read(const char *root, const char *id, char **stats, uint64_t *oom_kills,
 		    bool *stopped, struct nsset_error *err);
+/* New resource limits on a created, running or paused container's cgroup (`update`): all of
+ * them, or, should the kernel refuse one, none of memory, pids and cpu (oci_cgroup_update). */
 struct oci_resources;
 int oci_update(const char *root, const char *id, const struct oci_resources *res,
 	       struct nsset_error *err);

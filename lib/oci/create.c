@@ -3,24 +3,29 @@
  *   nsset create (runtime)                         container process (clone3, CLONE_NEWPID,
  *                                                  CLONE_NEWUSER, CLONE_NEWTIME as asked)
  *   config, validate, reserve id (mkdir, lock),
- *   plan the cgroup, state "creating" naming it,
- *   make its v2 directory; exec.fifo (open
- *   O_RDONLY|O_NONBLOCK: the child inherits it),
- *   join a pid namespace by path (setns)
+ *   plan the cgroup; with a v2 hierarchy: state
+ *   "creating" naming it, its directory;
+ *   exec.fifo (open O_RDONLY|O_NONBLOCK: the
+ *   child inherits it), join a pid namespace
+ *   by path (setns)
  *   clone3(CLONE_INTO_CGROUP v2)            ───►   setns(paths: user first), unshare the other
  *                                                  new namespaces (mount, net, ipc, uts): the
  *                                                  costly ones are made here, while the runtime
  *                                                  goes on; [with a user namespace joined by
- *   [MSG_PID: adopt the forked process]     ◄───   path: unshare(CLONE_NEWPID), fork, report]
- *   v1 cgroup directories, resources,
- *   state += pid, cgroup; uid/gid maps of a
- *   new user namespace
- *   send GO {pid, join the cgroup}          ───►   join the v1 cgroups ("0" to tasks), new
+ *   [MSG_PID: adopt the forked process]     ◄───   path: unshare(CLONE_NEWPID), fork, report];
+ *   state with the pid (the first one where        run: nsset-dmz's memfd
+ *   nothing was written before), the v1
+ *   cgroup directories (the state again if
+ *   it changed), resources with a user
+ *   namespace; its uid/gid maps
+ *   send GO {pid, join the cgroup, apply    ───►   join the v1 cgroups ("0" to tasks),
+ *   the resources}                                 write linux.resources (no user ns), new
  *                                                  cgroup ns, uid/gid 0 in a new user ns
  *   mount trees, in mount order: /proc      ───►   (received as the mounts need them)
  *   (pid ns, masked and read-only paths),
- *   cgroup v1 /sys/fs/cgroup, idmapped
- *   binds (mount-fds.c); the config.json copy
+ *   /dev (devices, links, pts, shm), cgroup
+ *   v1 /sys/fs/cgroup, idmapped binds
+ *   (mount-fds.c); the config.json copy
  *   prestart + createRuntime hooks          ◄───   NS (only when there are such hooks)
  *   send GO                                 ───►   session keyring, createContainer hooks,
  *                                                  rootfs (mounts, devices, pivot_root, sysctl,

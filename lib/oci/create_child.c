@@ -41,14 +41,14 @@ int oci_sync_send(int sock, int type, int code, int pid, const char *text)
 ssize_t oci_sync_recv(int sock, struct msg *m)
 {
 	ssize_t n;
-	bool reset = false;
+	int resets = 0;
 	memset(m, 0, sizeof(*m));
 	/* A peer that exits with messages of ours unread (a child that fails before it reads
 	 * its mount trees) leaves ECONNRESET on our socket, and the kernel reports it before the
 	 * messages queued for us (the child's error among them): once, then they come. */
 	do
 		n = recv(sock, m, sizeof(*m), 0);
-	while (n < 0 && (errno == EINTR || (errno == ECONNRESET && !reset && (reset = true))));
+	while (n < 0 && (errno == EINTR || (errno == ECONNRESET && resets++ == 0)));
 	if (n > 0 && (size_t)n < offsetof(struct msg, text))
 		return -EPROTO;
 	m->text[sizeof(m->text) - 1] = '\0';
