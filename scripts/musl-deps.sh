@@ -8,10 +8,12 @@
 #                      finds the kernel's headers (linux/, asm/), which musl's do not include
 #   lib/pkgconfig/     json-c.pc, libseccomp.pc, libcap.pc
 #   musl.ini           meson's native file for both: meson setup --native-file DIR/musl.ini
-# Done once (DIR/.done); the packages it needs come from scripts/deps.sh musl.
+# Done once (DIR/.done, which names this recipe's version: a changed recipe builds again);
+# the packages it needs come from scripts/deps.sh musl.
 set -eu
+recipe=2
 dir=$(mkdir -p "$1" && cd "$1" && pwd)
-[ -f "$dir/.done" ] && exit 0
+[ "$(cat "$dir/.done" 2>/dev/null)" = "$recipe" ] && exit 0
 musl=/usr/lib/x86_64-linux-musl
 [ -f "$musl/rcrt1.o" ] || { echo "musl-deps.sh: $musl/rcrt1.o missing (musl-dev, x86_64)" >&2; exit 1; }
 src=$dir/src
@@ -54,10 +56,15 @@ log=$dir/build.log
 : >"$log"
 run() { "$@" >>"$log" 2>&1 || { tail -n 30 "$log"; echo "musl-deps.sh: failed: $*" >&2; exit 1; }; }
 
+# json-c without its locale switch: its tokener otherwise makes, sets and frees a locale
+# (duplocale, newlocale, uselocale, freelocale) at every parse, in musl through the C
+# library's own allocator.  musl's strtod reads '.' in every locale, and nsset never sets
+# one.
 mkdir -p "$src/json-c-build"
 (cd "$src/json-c-build" && run cmake "$src"/json-c-json-c-0.16-* -DCMAKE_INSTALL_PREFIX="$dir" \
 	-DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
-	-DBUILD_STATIC_LIBS=ON -DBUILD_TESTING=OFF -DBUILD_APPS=OFF -DDISABLE_WERROR=ON &&
+	-DBUILD_STATIC_LIBS=ON -DBUILD_TESTING=OFF -DBUILD_APPS=OFF -DDISABLE_WERROR=ON \
+	-DHAVE_USELOCALE=OFF -DHAVE_SETLOCALE=OFF &&
 	run make -j2 install)
 
 (cd "$src/libseccomp-2.5.4" && run ./configure --prefix="$dir" --enable-static --disable-shared &&
@@ -79,4 +86,4 @@ Libs: -L\${libdir} -lcap
 Cflags: -I\${includedir}
 EOF
 rm -rf "$src"
-touch "$dir/.done"
+echo "$recipe" >"$dir/.done"
