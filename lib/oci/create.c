@@ -62,6 +62,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "oci/rootfs.h"
@@ -402,6 +403,10 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 			x.into_cgroup = true;
 		}
 	}
+	/* The child's start time, for the state, from the clock around clone3 (without a
+	 * read of /proc/PID/stat on our way to GO, mostly). */
+	struct timespec before, after;
+	clock_gettime(CLOCK_BOOTTIME, &before);
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0 && x.into_cgroup) {
 		/* Not allowed there (a v2 cgroup with domain controllers and processes...): join
@@ -423,6 +428,7 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 		x.sock = sv[1];
 		oci_child_main(&x);
 	}
+	clock_gettime(CLOCK_BOOTTIME, &after);
 	close(sv[1]);
 	sv[1] = -1;
 	close_joins(&x);
@@ -438,7 +444,10 @@ static int spawn(const struct oci_create_opts *o, const struct oci_config *c, st
 	if (x.spread)
 		spread_child(pid, &x.cpus);
 	ctr->st.pid = pid;
-	ctr->st.start_time = oci_proc_start_time(pid, NULL);
+	/* (a grandchild, adopted: made later, by the child) */
+	ctr->st.start_time = x.pid_flags ? 0 : oci_start_time_between(&before, &after);
+	if (ctr->st.start_time == 0)
+		ctr->st.start_time = oci_proc_start_time(pid, NULL);
 	if (o->start_now) {
 		/* run: this is the container's state from now on (one write). */
 		ctr->st.creator = 0;

@@ -349,6 +349,26 @@ int oci_state_read(int dirfd, struct oci_state *s, struct nsset_error *err)
 	return 0;
 }
 
+unsigned long long oci_start_time_between(const struct timespec *before,
+					  const struct timespec *after)
+{
+	/* proc(5): field 22 is the task's start_boottime (taken by clone) in clock ticks, in
+	 * the reader's time namespace, as CLOCK_BOOTTIME is.  A margin on both sides covers any
+	 * difference between the vDSO's reading and the kernel's. */
+	const unsigned long long margin = 100000; /* ns */
+	long hz = sysconf(_SC_CLK_TCK);
+	if (hz <= 0 || 1000000000 % hz)
+		return 0;
+	unsigned long long tick = 1000000000ULL / (unsigned long long)hz;
+	unsigned long long b = (unsigned long long)before->tv_sec * 1000000000ULL +
+			       (unsigned long long)before->tv_nsec,
+			   a = (unsigned long long)after->tv_sec * 1000000000ULL +
+			       (unsigned long long)after->tv_nsec;
+	if (b < margin || a < b || (b - margin) / tick != (a + margin) / tick)
+		return 0;
+	return b / tick;
+}
+
 unsigned long long oci_proc_start_time(pid_t pid, bool *zombie)
 {
 	char path[64], buf[1024];

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define OCI_ID_MAX 128
 
@@ -63,6 +64,11 @@ int oci_state_get_file(int dirfd, const char *name, char **data, struct nsset_er
 /* The start time of a process (field 22 of /proc/PID/stat); 0 when it does not exist.
  * *zombie: the process is a zombie (may be NULL). */
 unsigned long long oci_proc_start_time(pid_t pid, bool *zombie);
+/* The start time /proc/PID/stat reports for a process made between two CLOCK_BOOTTIME
+ * readings, when both fall well inside one clock tick (the kernel's own reading lies between
+ * them); 0 when they do not, and the caller reads /proc. */
+unsigned long long oci_start_time_between(const struct timespec *before,
+					  const struct timespec *after);
 /* The status as the kernel sees it: creating (creator alive, no pid yet), created (process
  * alive, exec.fifo present), running, paused (frozen cgroup: *frozen given by the caller),
  * stopped (process gone, or a zombie, or the creator died). */

@@ -38,6 +38,22 @@ test_create_start_kill_delete() {
 	assert_eq "" "$(oci list -q)" "list after delete"
 }
 
+# The start time in the state (taken from the clock around clone3, or from /proc when the
+# clock cannot be sure) is the kernel's: else `state` would call the container stopped.
+test_state_start_time_is_the_kernel_s() {
+	local b=$TMPDIR_TEST/b pid i kernel
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	for i in $(seq 25); do
+		oci_defer_delete t$i
+		oci_create "$b" t$i || fail "create: $(cat "$TMPDIR_TEST/t$i.err")"
+		pid=$(oci_pid t$i)
+		kernel=$(sed 's/.*) //' /proc/"$pid"/stat | cut -d' ' -f20)
+		assert_eq "$kernel" "$(jq .startTime "$(OCI_STATE)/t$i/state.json")" "start time of t$i"
+		assert_eq created "$(oci_status t$i)" "status of t$i"
+		oci delete --force t$i || fail "delete t$i"
+	done
+}
+
 test_wrong_state_errors_change_nothing() {
 	local b=$TMPDIR_TEST/b out rc pid
 	oci_bundle "$b" '[ "sleep", "1000" ]'
