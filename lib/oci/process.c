@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static const struct { const char *name; int resource; } rlimits[] = {
@@ -47,17 +48,19 @@ const char *oci_rlimit_name(int resource)
 	return "RLIMIT_?";
 }
 
+/* The raw system calls: the process is single-threaded here, and the C library's wrappers
+ * would apply each to every thread (musl blocks every signal around each for that). */
 int oci_process_set_user(const struct oci_user *u, struct nsset_error *err)
 {
-	if (setgroups(u->n_additional_gids, u->additional_gids) != 0) {
+	if (syscall(SYS_setgroups, u->n_additional_gids, u->additional_gids) != 0) {
 		int e = errno;
 		if (!(e == EPERM && u->n_additional_gids == 0))
 			return nsset_fail_errno(err, e, "cannot set the additional groups (setgroups)");
 		/* An unprivileged user namespace with setgroups denied: nothing to drop. */
 	}
-	if (setresgid(u->gid, u->gid, u->gid) != 0)
+	if (syscall(SYS_setresgid, u->gid, u->gid, u->gid) != 0)
 		return nsset_fail_errno(err, errno, "cannot set gid %u", (unsigned)u->gid);
-	if (setresuid(u->uid, u->uid, u->uid) != 0)
+	if (syscall(SYS_setresuid, u->uid, u->uid, u->uid) != 0)
 		return nsset_fail_errno(err, errno, "cannot set uid %u", (unsigned)u->uid);
 	return 0;
 }
