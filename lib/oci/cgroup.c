@@ -3,9 +3,11 @@
  * cgroup_resources.c. */
 #include "internal.h"
 #include "oci/cgroup_internal.h"
+#include "oci/readall.h"
 #include "oci/rootfs.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -139,16 +141,43 @@ static int split_fields(char *s, char **f, int n)
 	return k;
 }
 
+/* A whole /proc file in one buffer (one read of a page, then the end, for these): NULL and
+ * errno on failure. */
+static char *slurp(const char *path)
+{
+	struct nsset_error e = { 0 };
+	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	int r = oci_read_fd(fd, path, &buf, NULL, &e);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
+	return buf;
+}
+
+/* The next line of *CUR (NUL-terminated in place, without its newline), or NULL at the end. */
+static char *next_line(char **cur)
+{
+	char *line = *cur;
+	if (!*line)
+		return NULL;
+	char *nl = strchrnul(line, '\n');
+	*cur = *nl ? nl + 1 : nl;
+	*nl = '\0';
+	return line;
+}
+
 static int read_mounts(struct mnt **out, size_t *n)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
+	char *all = slurp("/proc/self/mountinfo"), *cur = all, *line;
 	*out = NULL;
 	*n = 0;
-	if (!f)
+	if (!all)
 		return -errno;
-	while (getline(&line, &cap, f) > 0) {
+	while ((line = next_line(&cur))) {
 		/* "ID PARENT MAJ:MIN ROOT POINT OPTIONS... - FSTYPE SOURCE SUPER-OPTIONS" */
 		char *sep = strstr(line, " - ");
 		if (!sep)
@@ -171,8 +200,7 @@ static int read_mounts(struct mnt **out, size_t *n)
 		m[*n] = (struct mnt){ strdup(point), strdup(root), strdup(opts), v2 };
 		(*n)++;
 	}
-	free(line);
-	fclose(f);
+	free(all);
 	return 0;
 }
 
@@ -223,15 +251,12 @@ struct own {
 /* /proc/self/cgroup: the hierarchies this process is in and where. */
 static int read_own(struct own **out, size_t *n)
 {
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	char *line = NULL;
-	size_t cap = 0;
+	char *all = slurp("/proc/self/cgroup"), *cur = all, *line;
 	*out = NULL;
 	*n = 0;
-	if (!f)
+	if (!all)
 		return -errno;
-	while (getline(&line, &cap, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
+	while ((line = next_line(&cur))) {
 		char *c1 = strchr(line, ':');
 		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
@@ -244,8 +269,7 @@ static int read_own(struct own **out, size_t *n)
 		o[*n] = (struct own){ strdup(c1 + 1), strdup(c2 + 1) };
 		(*n)++;
 	}
-	free(line);
-	fclose(f);
+	free(all);
 	return 0;
 }
 

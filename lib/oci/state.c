@@ -105,10 +105,15 @@ int oci_state_reserve(const char *root, const char *id, struct nsset_error *err)
 	int r = oci_id_check(id, err);
 	if (r < 0)
 		return r;
-	if ((r = mkdir_p(root, 0711)) < 0)
-		return nsset_fail_errno(err, -r, "cannot make the state root %s", root);
 	snprintf(path, sizeof(path), "%s/%s", root, id);
-	if (mkdir(path, 0700) < 0) {
+	/* The root is there but the first time: made only then. */
+	int made = mkdir(path, 0700);
+	if (made < 0 && errno == ENOENT) {
+		if ((r = mkdir_p(root, 0711)) < 0)
+			return nsset_fail_errno(err, -r, "cannot make the state root %s", root);
+		made = mkdir(path, 0700);
+	}
+	if (made < 0) {
 		if (errno == EEXIST)
 			return nsset_fail(err, EEXIST, "container %s exists", id);
 		return nsset_fail_errno(err, errno, "cannot make %s", path);
