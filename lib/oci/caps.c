@@ -78,7 +78,7 @@ static uint64_t known_mask(void)
  * oci_cap_last() the kernel's last cap without a read of /proc (on the container process's way
  * to its exec).  A cap already out of the set is not read first: a drop of it succeeds, unless
  * we may not drop at all (no CAP_SETPCAP), then it is only checked. */
-int oci_caps_prepare(const struct oci_caps *caps, struct nsset_error *err)
+int oci_caps_drop_bounding(const struct oci_caps *caps, struct nsset_error *err)
 {
 	int cap;
 	for (cap = 0; cap < 64; cap++) {
@@ -100,9 +100,22 @@ int oci_caps_prepare(const struct oci_caps *caps, struct nsset_error *err)
 		cap--;
 	if (cap > 0 && cap < 64 && cap_last < 0)
 		cap_last = cap - 1;
+	return 0;
+}
+
+int oci_caps_prepare_opts(const struct oci_caps *caps, bool bounding_done, struct nsset_error *err)
+{
+	int r;
+	if (!bounding_done && (r = oci_caps_drop_bounding(caps, err)) < 0)
+		return r;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
 		return nsset_fail_errno(err, errno, "prctl(PR_SET_KEEPCAPS)");
 	return 0;
+}
+
+int oci_caps_prepare(const struct oci_caps *caps, struct nsset_error *err)
+{
+	return oci_caps_prepare_opts(caps, false, err);
 }
 
 static int set_flag(cap_t c, cap_flag_t flag, uint64_t mask)

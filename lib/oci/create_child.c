@@ -4,6 +4,7 @@
 #include "oci/cloned_binary.h"
 #include "oci/create_proto.h"
 #include "oci/engine.h"
+#include "oci/caps.h"
 #include "oci/process.h"
 #include "oci/seccomp.h"
 
@@ -215,6 +216,17 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 	/* nsset-dmz's sealed memfd: made here, where we would wait for GO anyway. */
 	if (x->use_dmz && (x->dmz = oci_dmz_open(&err)) < 0)
 		child_fail(x, &err);
+	/* The bounding set, dropped while we would wait for GO anyway (41 prctl, each a new set
+	 * of credentials, off the container's way to its exec): it limits only what an exec
+	 * gets, and no exec of ours comes before the command's here (no createContainer hook),
+	 * nor a user namespace entered or made after this point, which would reset it. */
+	bool bounding_done = false;
+	if (x->needs_go && p->has_caps && !((c->ns_new | c->ns_join) & NSSET_USER) &&
+	    !oci_has_hooks(c, HOOK_CREATE_CONTAINER)) {
+		if (oci_caps_drop_bounding(&p->caps, &err) < 0)
+			child_fail(x, &err);
+		bounding_done = true;
+	}
 	if (x->needs_go) {
 		child_wait_go(x, &m);
 		host_pid = m.pid;
@@ -315,7 +327,7 @@ __attribute__((noreturn)) void oci_child_main(struct child_ctx *x)
 		clear_cloexec(3, 3 + (int)keep);
 	syscall(SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC);
 
-	struct oci_process_opts po = { .listener_fd = x->listener };
+	struct oci_process_opts po = { .listener_fd = x->listener, .bounding_done = bounding_done };
 	char *state_json = NULL;
 	if (x->listener >= 0) {
 		/* The container's state for the seccomp agent (config-linux.md), pid as the

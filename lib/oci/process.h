@@ -40,6 +40,8 @@ struct oci_process_opts {
 	/* Out: the seccomp notify fd (when the profile uses SCMP_ACT_NOTIFY and has no
 	 * listenerPath); -1 otherwise.  NULL = close it. */
 	int *notify_fd;
+	/* The bounding set was dropped already (oci_caps_drop_bounding). */
+	bool bounding_done;
 };
 
 /* Everything, in order: scheduler, I/O priority and memory policy, oom_score_adj, rlimits, personality, umask, (seccomp here when

@@ -116,6 +116,19 @@ test_root_caps_and_seccomp() {
 	oci_assert_gone rc
 }
 
+# The container process drops its bounding set early, while it waits for the runtime, unless
+# something of ours execs before the command (a createContainer hook: it runs with the
+# runtime's bounding set, the command with the config's).
+test_bounding_set_of_a_create_container_hook_and_of_the_command() {
+	local b=$TMPDIR_TEST/b out
+	oci_bundle "$b" '[ "sh", "-c", "grep ^CapBnd: /proc/self/status" ]'
+	oci_edit "$b" "s|\"hostname\": \"nsset\",|\"hostname\": \"nsset\", \"hooks\": { \"createContainer\": [ { \"path\": \"/bin/sh\", \"args\": [ \"sh\", \"-c\", \"grep ^CapBnd: /proc/self/status > $TMPDIR_TEST/hook\" ] } ] },|"
+	out=$(oci run -b "$b" bh </dev/null 2>"$TMPDIR_TEST/err") || fail "run: $(cat "$TMPDIR_TEST/err")"
+	assert_eq $'CapBnd:\t0000000020000420' "$out" "the command's bounding set"
+	assert_eq "$(grep ^CapBnd: /proc/$$/status)" "$(cat "$TMPDIR_TEST/hook")" "the hook's bounding set (the runtime's)"
+	oci_assert_gone bh
+}
+
 test_user_namespace_maps_and_hostname() {
 	need_kind user
 	need_kind pid # a new proc in a new user namespace needs a pid namespace of its own
