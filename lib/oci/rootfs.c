@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 static int paths_validate(char **paths, size_t n, const char *field, struct nsset_error *err)
@@ -295,6 +298,29 @@ static int readonly_path(int rootfd, const char *path, size_t i, struct nsset_er
 	return r;
 }
 
+/* The empty tmpfs of a masked directory under a /proc the runtime made, for the masked
+ * directories left to us (mask_path's *empty: one superblock less to make and tear down), or
+ * -1.  Nothing else is mounted on or under that /proc (oci_proc_tree_wanted), so a tmpfs at
+ * one of its masked paths is the runtime's empty read-only one. */
+static int empty_of_proc_tree(const struct oci_config *c, const int *given, int rootfd)
+{
+	bool ours = false;
+	for (size_t i = 0; i < c->n_masked_paths && !ours; i++)
+		ours = !oci_proc_tree_covers(c, given, c->masked_paths[i]);
+	for (size_t i = 0; ours && i < c->n_masked_paths; i++) {
+		if (!oci_proc_tree_covers(c, given, c->masked_paths[i]))
+			continue;
+		int fd = oci_open_in_root(rootfd, c->masked_paths[i], 0);
+		struct statfs sfs;
+		if (fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC &&
+		    (sfs.f_flags & ST_RDONLY))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	return -1;
+}
+
 int oci_rootfs_finalize(const struct oci_config *c, struct nsset_error *err)
 {
 	return oci_rootfs_finalize_opts(c, NULL, err);
@@ -307,7 +333,7 @@ int oci_rootfs_finalize_opts(const struct oci_config *c, const struct oci_rootfs
 	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return nsset_fail_errno(err, errno, "cannot open /");
-	int r = 0, empty = -1;
+	int r = 0, empty = empty_of_proc_tree(c, given, rootfd);
 	/* (those under a /proc the runtime made are in place already) */
 	for (size_t i = 0; r == 0 && i < c->n_masked_paths; i++)
 		if (!oci_proc_tree_covers(c, given, c->masked_paths[i]))

@@ -178,6 +178,30 @@ test_mounts_masked_readonly_and_sysctl() {
 	assert_eq "1 3" "$(stat -c '%t %T' /proc/"$pid"/root/dev/null)" "default device /dev/null"
 }
 
+# Masked directories are empty read-only tmpfs mounts, the same whether /proc comes from the
+# runtime (the default: /sys/firmware then shares its masked directories' tmpfs) or from the
+# container process (a sysctl makes it so).
+test_masked_directories_are_empty_read_only_tmpfs() {
+	need_kind net
+	local b=$TMPDIR_TEST/b pid mi mp id
+	oci_bundle "$b" '[ "sleep", "1000" ]'
+	for id in md1 md2; do
+		[ $id = md2 ] && oci_edit "$b" 's|"linux": {|"linux": { "sysctl": { "net.ipv4.ip_default_ttl": "42" },|'
+		oci_defer_delete $id
+		oci_create "$b" $id || fail "create $id: $(cat "$TMPDIR_TEST/$id.err")"
+		pid=$(oci_pid $id)
+		mi=$(cat /proc/"$pid"/mountinfo)
+		for mp in /sys/firmware /proc/acpi; do
+			[ -d /proc/"$pid"/root$mp ] || continue
+			assert_eq tmpfs "$(mi_field "$mi" $mp type)" "$id: $mp type"
+			assert_match '^ro,' "$(mi_field "$mi" $mp opts)" "$id: $mp read-only"
+			assert_match 'size=0k,mode=555' "$(mi_field "$mi" $mp super)" "$id: $mp options"
+			assert_eq "" "$(ls -A /proc/"$pid"/root$mp)" "$id: $mp empty"
+			! touch /proc/"$pid"/root$mp/x 2>/dev/null || fail "$id: $mp writable"
+		done
+	done
+}
+
 # A mount's field from a mountinfo dump: the line whose mount point is MP (the last one, the
 # visible one), field F ("id", "root", "opts", "type", "super").
 mi_field() { # MOUNTINFO MP FIELD
