@@ -9,14 +9,15 @@
 # alike, then nsset and crun again in the other order; nsset is also measured alone on the real
 # hybrid layout.  The interleaved part adds copies of nsset and crun on a read-only mount
 # (neither then protects its binary by other means).
-# With NSSET_MUSL (default build-musl/cli/nsset, when it exists: `make build-musl`), the static
-# musl build is measured beside the default one as nsset-musl.
+# nsset is the default build (build/, static musl); with NSSET_GLIBC (default
+# build-glibc/cli/nsset, when it exists: `make build-glibc`), the glibc build is measured beside
+# it as nsset-glibc.
 # Usage: NSSET=build/cli/nsset ROOTFS=build-rootfs/rootfs bench/oci.sh [RUNS]
 set -eu
 BENCH=$(cd "$(dirname "$0")" && pwd)
 NSSET=$(readlink -f "${NSSET:-build/cli/nsset}")
-NSSET_MUSL=$(readlink -f "${NSSET_MUSL:-build-musl/cli/nsset}" 2>/dev/null || true)
-[ -x "$NSSET_MUSL" ] || NSSET_MUSL=
+NSSET_GLIBC=$(readlink -f "${NSSET_GLIBC:-build-glibc/cli/nsset}" 2>/dev/null || true)
+[ -x "$NSSET_GLIBC" ] || NSSET_GLIBC=
 ROOTFS=$(readlink -f "${ROOTFS:-build-rootfs/rootfs}")
 RUNS=${1:-200}
 for t in hyperfine crun runc jq; do
@@ -40,25 +41,25 @@ cd "$out/bundle"
 cmd() { echo "$1 --root $out/state/$1 run --bundle $out/bundle bench-$1"; }
 nsset_cmd="$NSSET --root $out/state/nsset run --bundle $out/bundle bench-nsset"
 crun_cmd=$(cmd crun)
-musl_cmd=${NSSET_MUSL:+$NSSET_MUSL --root $out/state/nsset-musl run --bundle $out/bundle bench-nsset-musl}
+glibc_cmd=${NSSET_GLIBC:+$NSSET_GLIBC --root $out/state/nsset-glibc run --bundle $out/bundle bench-nsset-glibc}
 # hyperfine's and alternate's arguments for it, or none
-musl_h=${NSSET_MUSL:+"-n nsset-musl '$musl_cmd'"}
-musl_a=${NSSET_MUSL:+\\; $musl_cmd}
+glibc_h=${NSSET_GLIBC:+"-n nsset-glibc '$glibc_cmd'"}
+glibc_a=${NSSET_GLIBC:+\\; $glibc_cmd}
 runc_cmd=$(cmd runc)
 
 # The floor: the same five namespaces made and left by unshare(1), with no root filesystem,
 # cgroup, state or security set-up.
 floor_cmd="unshare -m -n -p -i -u -f /bin/true"
 unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && exec hyperfine -N --style basic --warmup 10 --runs $RUNS \
-	--export-json $out/h.json -n nsset '$nsset_cmd' -n crun '$crun_cmd' $musl_h -n runc '$runc_cmd' \
+	--export-json $out/h.json -n nsset '$nsset_cmd' -n crun '$crun_cmd' $glibc_h -n runc '$runc_cmd' \
 	-n floor '$floor_cmd'" >"$out/h.txt" 2>&1 ||
 	{ cat "$out/h.txt"; exit 1; }
 # The same again, each nsset on the other side of crun's block: a change of this shared
 # machine's speed between the blocks of one hyperfine run shows as a different ratio, and the
-# mean of the two orders cancels a steady one.  (nsset-musl: right after crun's block in the
+# mean of the two orders cancels a steady one.  (nsset-glibc: right after crun's block in the
 # first run, right before it in this one.)
 unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && exec hyperfine -N --style basic --warmup 10 --runs $RUNS \
-	--export-json $out/rev.json $musl_h -n crun '$crun_cmd' -n nsset '$nsset_cmd'" >"$out/h3.txt" 2>&1 ||
+	--export-json $out/rev.json $glibc_h -n crun '$crun_cmd' -n nsset '$nsset_cmd'" >"$out/h3.txt" 2>&1 ||
 	{ cat "$out/h3.txt"; exit 1; }
 unshare -m sh -c "$tmpfs && exec hyperfine -N --style basic --warmup 10 --runs $RUNS \
 	--export-json $out/hybrid.json -n nsset-hybrid '$nsset_cmd'" >"$out/h2.txt" 2>&1 ||
@@ -84,16 +85,16 @@ printf '%-14s %10.2f %12s  %s\n' floor "$f" "$(peak $floor_cmd)" "$floor_cmd (na
 printf '%-14s %10.2f %12s  %s\n' nsset-hybrid "$nh" "-" "nsset run on the hybrid layout (v1 + v2 unified)"
 printf '%-14s %10.2f %12s  %s\n' crun "$c2" "" "again, in a second hyperfine run"
 printf '%-14s %10.2f %12s  %s\n' nsset "$n2" "" "there right after crun's block"
-if [ -n "$NSSET_MUSL" ]; then
-	m=$(median "$out/h.json" nsset-musl) m2=$(median "$out/rev.json" nsset-musl)
-	printf '%-14s %10.2f %12s  %s\n' nsset-musl "$m" "$(peak $musl_cmd)" "the static musl build, right after crun's first block"
-	printf '%-14s %10.2f %12s  %s\n' nsset-musl "$m2" "" "and right before its second"
+if [ -n "$NSSET_GLIBC" ]; then
+	m=$(median "$out/h.json" nsset-glibc) m2=$(median "$out/rev.json" nsset-glibc)
+	printf '%-14s %10.2f %12s  %s\n' nsset-glibc "$m" "$(peak $glibc_cmd)" "the glibc build, right after crun's first block"
+	printf '%-14s %10.2f %12s  %s\n' nsset-glibc "$m2" "" "and right before its second"
 fi
 awk -v n="$n" -v c="$c" -v r="$r" -v n2="$n2" -v c2="$c2" -v m="${m:-0}" -v m2="${m2:-0}" 'BEGIN {
 	printf "ratio nsset/crun: %.2f nsset first, %.2f crun first, %.2f mean (goal: at most 0.40)\n",
 		n / c, n2 / c2, (n / c + n2 / c2) / 2
 	if (m > 0)
-		printf "ratio nsset-musl/crun: %.2f crun first, %.2f nsset-musl first, %.2f mean\n",
+		printf "ratio nsset-glibc/crun: %.2f crun first, %.2f nsset-glibc first, %.2f mean\n",
 			m / c, m2 / c2, (m / c + m2 / c2) / 2
 	printf "ratio nsset/runc: %.2f\n", n / r }'
 
@@ -110,9 +111,9 @@ crun_ro_cmd="$out/crun-ro --root $out/state/crun-ro run --bundle $out/bundle ben
 if cc -O2 -o "$out/alternate" "$BENCH/alternate.c"; then
 	echo "interleaved, run by run (bench/alternate.c), $RUNS runs each; ratios to nsset:"
 	unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && $ro && exec $out/alternate $RUNS \
-		$nsset_cmd \\; $crun_cmd \\; $runc_cmd \\; $floor_cmd \\; $nsset_ro_cmd \\; $crun_ro_cmd $musl_a" ||
+		$nsset_cmd \\; $crun_cmd \\; $runc_cmd \\; $floor_cmd \\; $nsset_ro_cmd \\; $crun_ro_cmd $glibc_a" ||
 		exit 1
-	echo "(5, 6: the binaries of nsset and crun on a read-only mount${NSSET_MUSL:+; 7: the static musl build})"
+	echo "(5, 6: the binaries of nsset and crun on a read-only mount${NSSET_GLIBC:+; 7: the glibc build})"
 	# In a row, as hyperfine runs them (each run meets its own previous run's deferred kernel
 	# work: the network namespace's cleanup, the cgroups' release), but in blocks of 100 that
 	# take turns, so that the machine's drift between hyperfine's blocks does not count.
@@ -121,9 +122,9 @@ if cc -O2 -o "$out/alternate" "$BENCH/alternate.c"; then
 	# gives 0.39-0.40.)
 	echo "in a row, blocks of 100 runs taking turns (bench/alternate.c -b 100), $((RUNS * 2)) runs each:"
 	unshare -m sh -c "umount /sys/fs/cgroup/unified && $tmpfs && exec $out/alternate -b 100 $((RUNS * 2)) \
-		$nsset_cmd \\; $crun_cmd $musl_a" | tee "$out/blocks.txt" || exit 1
+		$nsset_cmd \\; $crun_cmd $glibc_a" | tee "$out/blocks.txt" || exit 1
 	awk '$1 == 2 { c = $7 } $1 == 3 { m = $7 }
 		END { printf "ratio nsset/crun in a row, blocks taking turns: %.2f (goal: at most 0.40)\n", 1 / c
-		      if (m) printf "ratio nsset-musl/crun in a row, blocks taking turns: %.2f\n", m / c }' \
+		      if (m) printf "ratio nsset-glibc/crun in a row, blocks taking turns: %.2f\n", m / c }' \
 		"$out/blocks.txt"
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# scripts/check.sh: build with -Wall -Wextra -Werror and run the whole suite, then again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, then against a build with a kind compiled out,
-# then against the static musl build.
+# scripts/check.sh: build with -Wall -Wextra -Werror and run the whole suite against the default
+# (static musl) build, then against the glibc build, again under AddressSanitizer +
+# UndefinedBehaviorSanitizer, then against a build with a kind compiled out.
 # The last line is the total: "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
@@ -37,10 +37,22 @@ suite() { # DIR [FILTER]
 	fi
 }
 
-# The fault injection of the tests of atomicity (NSSET_TEST_KILL_AT) is compiled in the first
-# two builds (-Dtest_hooks=true); the third keeps the default (off, as shipped): its tests of
+# The fault injection of the tests of atomicity (NSSET_TEST_KILL_AT) is compiled in the
+# builds with -Dtest_hooks=true; build-nopid keeps the default (off, as shipped): its tests of
 # atomicity skip themselves and a test checks that the variable does nothing there.
-if build build -Dtest_hooks=true; then suite build; else total_f=$((total_f + 1)); summary+=("build: does not build"); fi
+
+# The default build (static musl: its libraries built for musl by scripts/musl-deps.sh, its
+# set-up the Makefile's, make build-setup): the integration tests (the unit tests need
+# cmocka, which Debian builds for glibc; they run in the glibc builds below).
+if { make --no-print-directory build-setup >build.setup.log 2>&1 ||
+	{ cat build.setup.log; false; }; } && build build -Dtest_hooks=true; then
+	suite build
+else
+	total_f=$((total_f + 1)); summary+=("build: does not build")
+fi
+
+# The same against glibc (static-pie, as a plain meson setup makes it), with the unit tests.
+if build build-glibc -Dtest_hooks=true; then suite build-glibc; else total_f=$((total_f + 1)); summary+=("build-glibc: does not build"); fi
 
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 if build build-asan -Dtest_hooks=true -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug; then
@@ -53,16 +65,6 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 # A build with pid namespaces compiled out: the whole suite must pass there too (tests of pid
 # namespaces skip themselves; the build-options tests check the EINVAL path).
 if build build-nopid -Dpid_ns=false -Dtest_hooks=false; then suite build-nopid; else total_f=$((total_f + 1)); summary+=("build-nopid: does not build"); fi
-
-# The static musl build (make build-musl: its libraries built for musl by scripts/musl-deps.sh),
-# with the fault injection: the integration tests (the unit tests need cmocka, built for glibc).
-# (its set-up, the first time, is the Makefile's: make build-musl/build.ninja)
-if { make --no-print-directory build-musl/build.ninja >build-musl.setup.log 2>&1 ||
-	{ cat build-musl.setup.log; false; }; } && build build-musl -Dtest_hooks=true; then
-	suite build-musl
-else
-	total_f=$((total_f + 1)); summary+=("build-musl: does not build")
-fi
 
 echo
 printf '%s\n' "${summary[@]}"
