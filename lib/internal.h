@@ -24,6 +24,12 @@ void nsset_error_clear(struct nsset_error *err);
 size_t nsset_strcpy(char *dst, size_t size, const char *src);
 /* "PREFIX[I]" into OUT[SIZE], cut to fit: "mounts[3]", "linux.devices[0]". */
 void nsset_index_name(char *out, size_t size, const char *prefix, size_t i);
+/* PARTS[0..N) one after the other into OUT[SIZE], cut to fit and terminated as snprintf with
+ * "%s%s..." would; returns the whole length.  NSSET_CONCAT(out, size, "a", b, "/c"). */
+size_t nsset_concat(char *out, size_t size, const char *const *parts, size_t n);
+#define NSSET_CONCAT(out, size, ...)                                                         \
+	nsset_concat((out), (size), (const char *const[]){ __VA_ARGS__ },                     \
+		     sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
 
 /* ---- the child side of nsset_spawn (spawn.c, setup.c, init.c) ---- */
 

@@ -29,3 +29,16 @@ void nsset_index_name(char *out, size_t size, const char *prefix, size_t i)
 	if (n < size)
 		nsset_strcpy(out + n, size - n, d);
 }
+
+size_t nsset_concat(char *out, size_t size, const char *const *parts, size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = len < size ? nsset_strcpy(out + len, size - len, parts[i])
+				      : strlen(parts[i]);
+		len += k;
+	}
+	if (n == 0 && size)
+		out[0] = '\0';
+	return len;
+}

@@ -37,7 +37,7 @@ int oci_cgroup_write(const char *dir, const char *file, const char *value, const
 		     struct nsset_error *err)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	NSSET_CONCAT(path, sizeof(path), dir, "/", file);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nsset_fail_errno(err, errno, "%s: cannot open %s", what, path);
@@ -53,7 +53,7 @@ int oci_cgroup_write(const char *dir, const char *file, const char *value, const
 int oci_cgroup_read(const char *dir, const char *file, char *buf, size_t size)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	NSSET_CONCAT(path, sizeof(path), dir, "/", file);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -82,7 +82,7 @@ int oci_cgroup_path_check(const char *cgroups_path, const char *id, char *buf, s
 		/* One level, as runc's default: no parent shared by the containers to make and
 		 * remove with the first and the last of them (two mkdirs and rmdirs more per
 		 * hierarchy, ≈0.5 ms a run, when one container at a time runs). */
-		snprintf(tmp, sizeof(tmp), "/nsset-%s", id);
+		NSSET_CONCAT(tmp, sizeof(tmp), "/nsset-", id);
 		in = tmp;
 	}
 	size_t o = 0;
@@ -354,10 +354,10 @@ static int discover(const char *path, struct oci_cgroup **out, struct nsset_erro
 		char dir[4096], ctl[1024] = "";
 		const char *ownrel = own[i].path + (strcmp(found->root, "/") ? strlen(found->root) : 0);
 		if (path[0] == '/')
-			snprintf(dir, sizeof(dir), "%s%s", found->point, path);
+			NSSET_CONCAT(dir, sizeof(dir), found->point, path);
 		else
-			snprintf(dir, sizeof(dir), "%s%s%s/%s", found->point,
-				 ownrel[0] == '/' ? "" : "/", strcmp(ownrel, "/") ? ownrel : "", path);
+			NSSET_CONCAT(dir, sizeof(dir), found->point, ownrel[0] == '/' ? "" : "/",
+				     strcmp(ownrel, "/") ? ownrel : "", "/", path);
 		if (v2)
 			oci_cgroup_read(found->point, "cgroup.controllers", ctl, sizeof(ctl));
 		for (char *c = ctl; *c; c++)
@@ -429,7 +429,7 @@ const char *oci_cgroup_path(const struct oci_cgroup *cg)
 static void copy_cpuset(const char *dir, bool made)
 {
 	char parent[4096], buf[256];
-	snprintf(parent, sizeof(parent), "%s", dir);
+	nsset_strcpy(parent, sizeof(parent), dir);
 	char *slash = strrchr(parent, '/');
 	if (!slash)
 		return;
@@ -464,7 +464,7 @@ static void enable_v2_controllers(const char *mount, const char *dir)
 	/* Pure v2: the parents must delegate the controllers the container's files need. */
 	char cur[4096], avail[1024], want[1024];
 	size_t ml = strlen(mount);
-	snprintf(cur, sizeof(cur), "%s", mount);
+	nsset_strcpy(cur, sizeof(cur), mount);
 	for (;;) {
 		if (oci_cgroup_read(cur, "cgroup.controllers", avail, sizeof(avail)) > 0) {
 			want[0] = '\0';
@@ -503,7 +503,7 @@ int oci_cgroup_v2_enable(struct oci_cgroup *cg, const char *controller, const ch
 				  what, controller, h->mount, h->controllers);
 	char cur[4096], sub[1024], plus[64];
 	const char *p = h->dir + strlen(h->mount), *next;
-	snprintf(cur, sizeof(cur), "%s", h->mount);
+	nsset_strcpy(cur, sizeof(cur), h->mount);
 	snprintf(plus, sizeof(plus), "+%s", controller);
 	for (;;) {
 		next = strchr(p + 1, '/');
@@ -538,7 +538,7 @@ static int remove_tree(const char *dir)
 		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		char sub[4096];
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		NSSET_CONCAT(sub, sizeof(sub), dir, "/", e->d_name);
 		int s = remove_tree(sub);
 		if (s < 0 && r == 0)
 			r = s;
@@ -560,7 +560,7 @@ static int remove_tree(const char *dir)
 static bool remove_parents(struct oci_cgroup_hier *h)
 {
 	char p[4096];
-	snprintf(p, sizeof(p), "%s", h->dir);
+	nsset_strcpy(p, sizeof(p), h->dir);
 	for (int i = 1; i < h->created; i++) {
 		char *slash = strrchr(p, '/');
 		if (!slash || (size_t)(slash - p) <= strlen(h->mount))
@@ -619,7 +619,7 @@ int oci_cgroup_count_procs(const struct oci_cgroup *cg)
 	int n = 0;
 	if (cg->n == 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->h[0].dir);
+	NSSET_CONCAT(path, sizeof(path), cg->h[0].dir, "/cgroup.procs");
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -657,7 +657,7 @@ again:
 	}
 	if (errno != ENOENT)
 		return nsset_fail_errno(err, errno, "cannot make the cgroup %s", h->dir);
-	snprintf(p, sizeof(p), "%s", h->dir);
+	nsset_strcpy(p, sizeof(p), h->dir);
 	/* Walk up to the deepest ancestor that exists, making it on the way when its own parent
 	 * does (a mkdir per level instead of an access: /a of /a/<id> in one call). */
 	size_t existing = len, mount_len = strlen(h->mount);
@@ -757,6 +757,13 @@ int oci_cgroup_create(const char *cgroups_path, const char *id, struct oci_cgrou
 
 /* ---- state -------------------------------------------------------------------------------- */
 
+static char *put(char *p, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(p, s, n);
+	return p + n;
+}
+
 int oci_cgroup_save(const struct oci_cgroup *cg, char **out, struct nsset_error *err)
 {
 	size_t size = strlen(cg->path) + 2;
@@ -765,10 +772,28 @@ int oci_cgroup_save(const struct oci_cgroup *cg, char **out, struct nsset_error 
 	char *s = malloc(size), *p = s;
 	if (!s)
 		return nsset_fail(err, ENOMEM, "out of memory");
-	p += sprintf(p, "%s\n", cg->path);
-	for (size_t i = 0; i < cg->n; i++)
-		p += sprintf(p, "%d\t%s\t%s\t%s\t%s\n", cg->h[i].created, cg->h[i].v2 ? "v2" : "v1",
-			     cg->h[i].controllers[0] ? cg->h[i].controllers : "-", cg->h[i].mount, cg->h[i].dir);
+	/* "PATH\n", then per hierarchy "CREATED\tv1|v2\tCONTROLLERS|-\tMOUNT\tDIR\n" */
+	p = put(p, cg->path);
+	*p++ = '\n';
+	for (size_t i = 0; i < cg->n; i++) {
+		char num[16], *d = num + sizeof(num);
+		unsigned v = cg->h[i].created < 0 ? 0u - (unsigned)cg->h[i].created : (unsigned)cg->h[i].created;
+		*--d = '\0';
+		do
+			*--d = (char)('0' + v % 10);
+		while ((v /= 10));
+		if (cg->h[i].created < 0)
+			*--d = '-';
+		p = put(p, d);
+		p = put(p, cg->h[i].v2 ? "\tv2\t" : "\tv1\t");
+		p = put(p, cg->h[i].controllers[0] ? cg->h[i].controllers : "-");
+		*p++ = '\t';
+		p = put(p, cg->h[i].mount);
+		*p++ = '\t';
+		p = put(p, cg->h[i].dir);
+		*p++ = '\n';
+	}
+	*p = '\0';
 	*out = s;
 	return 0;
 }

@@ -50,11 +50,31 @@ static void copy_may_overlap(void **state)
 	assert_string_equal(buf, "def");
 }
 
+static void concat_as_snprintf_cuts(void **state)
+{
+	(void)state;
+	/* every size from 1 up: the same bytes and length as snprintf's "%s%s%s%s" */
+	for (size_t size = 1; size <= 24; size++) {
+		char out[24], ref[24];
+		memset(out, 'z', sizeof(out));
+		size_t n = NSSET_CONCAT(out, size, "/sys/fs", "", "/cgroup", "/x");
+		int r = snprintf(ref, size, "%s%s%s%s", "/sys/fs", "", "/cgroup", "/x");
+		assert_string_equal(out, ref);
+		assert_int_equal(n, (size_t)r);
+	}
+	char one[8];
+	assert_int_equal(NSSET_CONCAT(one, sizeof(one), "abc"), 3);
+	assert_string_equal(one, "abc");
+	assert_int_equal(nsset_concat(one, sizeof(one), NULL, 0), 0);
+	assert_string_equal(one, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(index_names),
 		cmocka_unit_test(cut_as_snprintf_cuts),
+		cmocka_unit_test(concat_as_snprintf_cuts),
 		cmocka_unit_test(copy_may_overlap),
 	};
 	return cmocka_run_group_tests_name("names", tests, NULL, NULL);
