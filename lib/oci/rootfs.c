@@ -300,20 +300,22 @@ static int readonly_path(int rootfd, const char *path, size_t i, struct nsset_er
 
 /* The empty tmpfs of a masked directory under a /proc the runtime made, for the masked
  * directories left to us (mask_path's *empty: one superblock less to make and tear down), or
- * -1.  Nothing else is mounted on or under that /proc (oci_proc_tree_wanted), so a tmpfs at
- * one of its masked paths is the runtime's empty read-only one. */
+ * -1.  Nothing else is mounted on or under that /proc (oci_proc_tree_wanted), so a read-only
+ * tmpfs directory at one of its masked paths is the runtime's empty one (a masked file is a
+ * bind of /dev's null device, a tmpfs too, and read-only with a read-only /dev). */
 static int empty_of_proc_tree(const struct oci_config *c, const int *given, int rootfd)
 {
-	bool ours = false;
-	for (size_t i = 0; i < c->n_masked_paths && !ours; i++)
-		ours = !oci_proc_tree_covers(c, given, c->masked_paths[i]);
-	for (size_t i = 0; ours && i < c->n_masked_paths; i++) {
+	bool left = false;
+	for (size_t i = 0; i < c->n_masked_paths && !left; i++)
+		left = !oci_proc_tree_covers(c, given, c->masked_paths[i]);
+	for (size_t i = 0; left && i < c->n_masked_paths; i++) {
 		if (!oci_proc_tree_covers(c, given, c->masked_paths[i]))
 			continue;
 		int fd = oci_open_in_root(rootfd, c->masked_paths[i], 0);
 		struct statfs sfs;
+		struct stat st;
 		if (fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC &&
-		    (sfs.f_flags & ST_RDONLY))
+		    (sfs.f_flags & ST_RDONLY) && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 			return fd;
 		if (fd >= 0)
 			close(fd);

@@ -185,7 +185,11 @@ test_masked_directories_are_empty_read_only_tmpfs() {
 	need_kind net
 	local b=$TMPDIR_TEST/b pid mi mp id
 	oci_bundle "$b" '[ "sleep", "1000" ]'
-	for id in md1 md2; do
+	for id in md1 md3 md2; do
+		# md3: a masked file made read-only too (a read-only tmpfs, but a file: not for
+		# /sys/firmware), first in the list; md2: /proc made by the container process
+		[ $id = md3 ] && oci_jq "$b" '.linux.maskedPaths = [ "/proc/keys", "/proc/acpi", "/sys/firmware" ]
+			| .linux.readonlyPaths += [ "/proc/keys" ]'
 		[ $id = md2 ] && oci_edit "$b" 's|"linux": {|"linux": { "sysctl": { "net.ipv4.ip_default_ttl": "42" },|'
 		oci_defer_delete $id
 		oci_create "$b" $id || fail "create $id: $(cat "$TMPDIR_TEST/$id.err")"
