@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 
 /* Record an error: err->code = -abs(code), err->msg = the formatted cause.  Returns -abs(code)
  * so that callers can write `return nsset_fail(err, ENOENT, "no such set");`. */
@@ -22,6 +23,8 @@ void nsset_error_clear(struct nsset_error *err);
 
 /* (names.c) SRC into DST[SIZE], cut to fit and terminated (SIZE > 0); returns strlen(SRC). */
 size_t nsset_strcpy(char *dst, size_t size, const char *src);
+/* V in decimal at P, not terminated; returns the end (P has room for 20 bytes). */
+char *nsset_put_uint(char *p, uint64_t v);
 /* "PREFIX[I]" into OUT[SIZE], cut to fit: "mounts[3]", "linux.devices[0]". */
 void nsset_index_name(char *out, size_t size, const char *prefix, size_t i);
 /* PARTS[0..N) one after the other into OUT[SIZE], cut to fit and terminated as snprintf with

@@ -3,6 +3,7 @@
  * per-call cost shows in a run: ≈280 calls, slow in musl's). */
 #include "internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 size_t nsset_strcpy(char *dst, size_t size, const char *src)
@@ -16,18 +17,23 @@ size_t nsset_strcpy(char *dst, size_t size, const char *src)
 	return n;
 }
 
+char *nsset_put_uint(char *p, uint64_t v)
+{
+	char t[20];
+	int k = 0;
+	do
+		t[k++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (k)
+		*p++ = t[--k];
+	return p;
+}
+
 void nsset_index_name(char *out, size_t size, const char *prefix, size_t i)
 {
-	char num[24], *d = num + sizeof(num);
-	*--d = '\0';
-	*--d = ']';
-	do
-		*--d = (char)('0' + i % 10);
-	while ((i /= 10));
-	*--d = '[';
-	size_t n = nsset_strcpy(out, size, prefix);
-	if (n < size)
-		nsset_strcpy(out + n, size - n, d);
+	char num[24];
+	*nsset_put_uint(num, i) = '\0';
+	NSSET_CONCAT(out, size, prefix, "[", num, "]");
 }
 
 size_t nsset_concat(char *out, size_t size, const char *const *parts, size_t n)

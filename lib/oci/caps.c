@@ -103,7 +103,7 @@ int oci_caps_drop_bounding(const struct oci_caps *caps, struct nsset_error *err)
 	return 0;
 }
 
-int oci_caps_prepare_opts(const struct oci_caps *caps, bool bounding_done, struct nsset_error *err)
+int oci_caps_prepare(const struct oci_caps *caps, bool bounding_done, struct nsset_error *err)
 {
 	int r;
 	if (!bounding_done && (r = oci_caps_drop_bounding(caps, err)) < 0)
@@ -111,11 +111,6 @@ int oci_caps_prepare_opts(const struct oci_caps *caps, bool bounding_done, struc
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
 		return nsset_fail_errno(err, errno, "prctl(PR_SET_KEEPCAPS)");
 	return 0;
-}
-
-int oci_caps_prepare(const struct oci_caps *caps, struct nsset_error *err)
-{
-	return oci_caps_prepare_opts(caps, false, err);
 }
 
 static int set_flag(cap_t c, cap_flag_t flag, uint64_t mask)

@@ -13,14 +13,14 @@ int oci_cap_from_name(const char *name, int *out);
 int oci_cap_last(void);
 
 /* Before setresuid (needs CAP_SETPCAP): drop from the bounding set every capability the
- * kernel knows that is not in caps->bounding, and set PR_SET_KEEPCAPS so that the permitted
- * set survives the change of uid. */
-int oci_caps_prepare(const struct oci_caps *caps, struct nsset_error *err);
+ * kernel knows that is not in caps->bounding (unless BOUNDING_DONE: oci_caps_drop_bounding was
+ * called already), and set PR_SET_KEEPCAPS so that the permitted set survives the change of
+ * uid. */
+int oci_caps_prepare(const struct oci_caps *caps, bool bounding_done, struct nsset_error *err);
 /* The bounding set's part of oci_caps_prepare alone, for a process that can drop it early (it
  * only limits what later execs get; a user namespace entered or made afterwards would reset
- * it).  oci_caps_prepare then only sets PR_SET_KEEPCAPS when bounding_done. */
+ * it). */
 int oci_caps_drop_bounding(const struct oci_caps *caps, struct nsset_error *err);
-int oci_caps_prepare_opts(const struct oci_caps *caps, bool bounding_done, struct nsset_error *err);
 /* After setresuid: clear PR_SET_KEEPCAPS, set effective/permitted/inheritable (capset), then
  * the ambient set (cleared, then PR_CAP_AMBIENT_RAISE for each).  Capabilities above
  * oci_cap_last() are skipped. */

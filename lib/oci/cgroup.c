@@ -776,15 +776,10 @@ int oci_cgroup_save(const struct oci_cgroup *cg, char **out, struct nsset_error 
 	p = put(p, cg->path);
 	*p++ = '\n';
 	for (size_t i = 0; i < cg->n; i++) {
-		char num[16], *d = num + sizeof(num);
-		unsigned v = cg->h[i].created < 0 ? 0u - (unsigned)cg->h[i].created : (unsigned)cg->h[i].created;
-		*--d = '\0';
-		do
-			*--d = (char)('0' + v % 10);
-		while ((v /= 10));
-		if (cg->h[i].created < 0)
-			*--d = '-';
-		p = put(p, d);
+		int created = cg->h[i].created;
+		if (created < 0)
+			*p++ = '-';
+		p = nsset_put_uint(p, created < 0 ? 0u - (unsigned)created : (unsigned)created);
 		p = put(p, cg->h[i].v2 ? "\tv2\t" : "\tv1\t");
 		p = put(p, cg->h[i].controllers[0] ? cg->h[i].controllers : "-");
 		*p++ = '\t';

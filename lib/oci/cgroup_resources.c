@@ -528,17 +528,9 @@ static int unified(struct oci_cgroup *cg, const struct oci_resources *r, struct 
 /* A major or minor number, "*" for the wildcard (-1), at P; the end. */
 static char *put_device_number(char *p, int64_t v)
 {
-	char t[24];
-	int k = 0;
-	if (v < 0) {
-		*p++ = '*';
-		return p;
-	}
-	do
-		t[k++] = (char)('0' + v % 10);
-	while ((v /= 10));
-	while (k)
-		*p++ = t[--k];
+	if (v >= 0)
+		return nsset_put_uint(p, (uint64_t)v);
+	*p++ = '*';
 	return p;
 }
 
@@ -582,7 +574,7 @@ static int devices_v1(const char *dir, const struct oci_device_rule *rules, size
 		const char *file = d->allow ? "devices.allow" : "devices.deny";
 		device_rule(line, d);
 		if (fd[d->allow] < 0) {
-			snprintf(path, sizeof(path), "%s/%s", dir, file);
+			NSSET_CONCAT(path, sizeof(path), dir, "/", file);
 			if ((fd[d->allow] = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
 				rc = nsset_fail_errno(err, errno, "linux.resources.devices: cannot open %s", path);
 				break;
@@ -592,7 +584,7 @@ static int devices_v1(const char *dir, const struct oci_device_rule *rules, size
 		ssize_t w = write(fd[d->allow], line, len);
 		if (w < 0 || (size_t)w != len) {
 			int e = w < 0 ? errno : EIO;
-			snprintf(path, sizeof(path), "%s/%s", dir, file);
+			NSSET_CONCAT(path, sizeof(path), dir, "/", file);
 			rc = nsset_fail_errno(err, e, "linux.resources.devices: cannot write '%s' to %s", line, path);
 			break;
 		}

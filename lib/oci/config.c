@@ -28,14 +28,10 @@
  * printf (names.c). */
 void cfg_path_key(char *out, const char *parent, const char *key)
 {
-	size_t o = 0;
-	if (parent && *parent) {
-		o = nsset_strcpy(out, OCI_PATH_MAX, parent);
-		if (o < OCI_PATH_MAX - 1)
-			out[o++] = '.';
-	}
-	if (o < OCI_PATH_MAX)
-		nsset_strcpy(out + o, OCI_PATH_MAX - o, key);
+	if (parent && *parent)
+		NSSET_CONCAT(out, OCI_PATH_MAX, parent, ".", key);
+	else
+		nsset_strcpy(out, OCI_PATH_MAX, key);
 }
 
 void cfg_path_index(char *out, const char *parent, size_t index)

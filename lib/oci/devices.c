@@ -232,9 +232,7 @@ static const struct oci_device *nth_device(const struct oci_config *c, size_t i,
 		nsset_index_name(what, size, "linux.devices", i - nd);
 		return &c->devices[i - nd];
 	}
-	size_t n = nsset_strcpy(what, size, "default device ");
-	if (n < size)
-		nsset_strcpy(what + n, size - n, defaults[i].path);
+	NSSET_CONCAT(what, size, "default device ", defaults[i].path);
 	return configured(c, defaults[i].path) ? NULL : &defaults[i];
 }
 

@@ -241,7 +241,7 @@ int oci_process_apply_opts(const struct oci_config *c, const struct oci_process 
 	 * process still has it (runc and crun do the same). */
 	if (sc && !p->no_new_privileges && (r = load_seccomp(sc, o, err)) < 0)
 		return r;
-	if (p->has_caps && (r = oci_caps_prepare_opts(&p->caps, o && o->bounding_done, err)) < 0)
+	if (p->has_caps && (r = oci_caps_prepare(&p->caps, o && o->bounding_done, err)) < 0)
 		return r;
 	if ((r = oci_process_set_user(&p->user, err)) < 0)
 		return r;
